@@ -1,0 +1,122 @@
+package io.chat.auth;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.web.SecurityFilterChain;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Security by default: every endpoint needs a valid access token but registration, login, refresh
+ * and the health and metrics probes. The WebSocket endpoint is let through the filter chain because
+ * the contract answers a bad token there with close code 4401 after the upgrade, not with HTTP 401;
+ * the socket handler verifies the token itself.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain websocketUpgrades(HttpSecurity http) throws Exception {
+        return stateless(http.securityMatcher("/ws/**"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder accessTokenDecoder, TokenUserResolver resolver,
+            JsonMapper json) throws Exception {
+        return stateless(http)
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.POST, "/api/auth/register", "/api/token", "/api/token/refresh")
+                        .permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+                                "/error")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.decoder(accessTokenDecoder)
+                                .jwtAuthenticationConverter(source -> authentication(source, resolver)))
+                        .authenticationEntryPoint((request, response, failure) ->
+                                problem(json, request, response, HttpStatus.UNAUTHORIZED, "Invalid or missing token")))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint((request, response, failure) ->
+                                problem(json, request, response, HttpStatus.UNAUTHORIZED,
+                                        "Authentication credentials were not provided"))
+                        .accessDeniedHandler((request, response, failure) ->
+                                problem(json, request, response, HttpStatus.FORBIDDEN, "Access denied")))
+                .build();
+    }
+
+    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http
+                .csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+    }
+
+    private static AbstractAuthenticationToken authentication(Jwt jwt, TokenUserResolver resolver) {
+        AuthenticatedUser user;
+        try {
+            user = resolver.resolve(jwt);
+        } catch (InvalidToken unknown) {
+            throw new InvalidBearerTokenException(unknown.getMessage());
+        }
+        return UsernamePasswordAuthenticationToken.authenticated(user, null, AuthorityUtils.NO_AUTHORITIES);
+    }
+
+    private static void problem(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
+            HttpStatus status, String detail) throws IOException {
+        // the path only: query strings may carry tokens and are never logged
+        log.info("auth.rejected status={} method={} path={}", status.value(), request.getMethod(),
+                request.getRequestURI());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", status.getReasonPhrase());
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("instance", request.getRequestURI());
+        response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), body);
+    }
+
+}

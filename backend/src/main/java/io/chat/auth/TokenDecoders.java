@@ -1,0 +1,104 @@
+package io.chat.auth;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTParser;
+
+/**
+ * The token codecs. Access tokens are HS256 with our secret (ours or Django SimpleJWT's), or, when
+ * {@code chat.jwt.jwk-set-uri} is set, RS256/ES256 from an external OpenID provider. {@code alg: none}
+ * and every other algorithm are refused. Expiry is checked with no leeway, as SimpleJWT does.
+ */
+@Configuration(proxyBeanMethods = false)
+class TokenDecoders {
+
+    /** Verifies access tokens for REST (through Spring Security) and WebSocket opens alike. */
+    @Bean
+    JwtDecoder accessTokenDecoder(SigningKey key, JwtSettings settings) {
+        JwtDecoder hmac = hmacDecoder(key, TokenClaims.ACCESS);
+        JwtDecoder external = settings.jwkSetUri() == null ? null : externalDecoder(settings);
+        return token -> {
+            if (isHmac(token)) {
+                return hmac.decode(token);
+            }
+            if (external != null) {
+                return external.decode(token);
+            }
+            throw new BadJwtException("Unsupported token algorithm");
+        };
+    }
+
+    @Bean
+    RefreshTokenDecoder refreshTokenDecoder(SigningKey key) {
+        JwtDecoder hmac = hmacDecoder(key, TokenClaims.REFRESH);
+        return hmac::decode;
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(SigningKey key) {
+        return NimbusJwtEncoder.withSecretKey(key.key()).build();
+    }
+
+    static boolean isHmac(String token) {
+        try {
+            return JWSAlgorithm.Family.HMAC_SHA.contains(JWTParser.parse(token).getHeader().getAlgorithm());
+        } catch (java.text.ParseException | RuntimeException malformed) {
+            throw new BadJwtException("Malformed token");
+        }
+    }
+
+    private static JwtDecoder hmacDecoder(SigningKey key, String requiredType) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key.key())
+                .macAlgorithm(MacAlgorithm.HS256)
+                .validateType(false)
+                .build();
+        // An access token may omit token_type (tokens of other issuers); a refresh token must say so.
+        JwtClaimValidator<Object> tokenType = new JwtClaimValidator<>(TokenClaims.TOKEN_TYPE,
+                TokenClaims.REFRESH.equals(requiredType)
+                        ? TokenClaims.REFRESH::equals
+                        : type -> type == null || TokenClaims.ACCESS.equals(type));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expiryRequired(), tokenType));
+        return decoder;
+    }
+
+    private static JwtDecoder externalDecoder(JwtSettings settings) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwkSetUri().toString())
+                .jwsAlgorithms(algorithms -> algorithms.addAll(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256)))
+                .validateType(false)
+                .build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(expiryRequired(),
+                new JwtClaimValidator<>(JwtClaimNames.SUB, Objects::nonNull)));
+        return decoder;
+    }
+
+    private static OAuth2TokenValidator<Jwt> expiryRequired() {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ZERO);
+        timestamps.setAllowEmptyExpiryClaim(false);
+        return timestamps;
+    }
+
+    /** Verifies refresh tokens; a separate type so it is never taken for the access decoder. */
+    @FunctionalInterface
+    interface RefreshTokenDecoder {
+        Jwt decode(String token);
+    }
+}

@@ -1,0 +1,67 @@
+package io.chat.chat;
+
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.chat.auth.AuthenticatedUser;
+import io.chat.auth.UserSummary;
+import io.chat.system.InvalidRequest;
+
+/** The chat REST API: the caller's chats and their participants. */
+@RestController
+class ChatController {
+
+    private final ChatService chats;
+
+    ChatController(ChatService chats) {
+        this.chats = chats;
+    }
+
+    @GetMapping("/api/chats")
+    List<ChatView> list(@AuthenticationPrincipal AuthenticatedUser caller) {
+        return chats.listFor(caller.id());
+    }
+
+    @PostMapping("/api/chats")
+    @ResponseStatus(HttpStatus.CREATED)
+    ChatView create(@AuthenticationPrincipal AuthenticatedUser caller, @RequestBody NewChat body) {
+        if (body.participantIds() == null) {
+            throw InvalidRequest.field("participant_ids", "This field is required.");
+        }
+        return chats.create(caller.id(), body.name(), body.participantIds());
+    }
+
+    @GetMapping("/api/chats/{chatId}")
+    ChatView get(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId) {
+        return chats.get(caller.id(), chatId);
+    }
+
+    @PostMapping("/api/chats/{chatId}/participants")
+    @ResponseStatus(HttpStatus.CREATED)
+    UserSummary addParticipant(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
+            @RequestBody NewParticipant body) {
+        return chats.addParticipant(caller.id(), chatId, body.userId());
+    }
+
+    @DeleteMapping("/api/chats/{chatId}/participants/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void removeParticipant(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
+            @PathVariable long userId) {
+        chats.removeParticipant(caller.id(), chatId, userId);
+    }
+
+    record NewChat(String name, List<Long> participantIds) {
+    }
+
+    record NewParticipant(Long userId) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Chats, their participants and read markers, and the chat REST API. */
+package io.chat.chat;

@@ -1,0 +1,27 @@
+package io.chat.fanout;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How events of a chat reach the instances.
+ *
+ * @param mode {@code embedded}: in process, one instance; {@code relay}: RabbitMQ STOMP, many instances
+ * @param relay the RabbitMQ STOMP plugin, used in relay mode
+ */
+@ConfigurationProperties("chat.broker")
+public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue Relay relay) {
+
+    /** Fan-out modes. */
+    public enum Mode {
+        EMBEDDED, RELAY
+    }
+
+    /**
+     * RabbitMQ STOMP plugin endpoint; RabbitMQ refuses a CONNECT whose virtual host is not set.
+     */
+    public record Relay(@DefaultValue("localhost") String host, @DefaultValue("61613") int port,
+            @DefaultValue("guest") String login, @DefaultValue("guest") String passcode,
+            @DefaultValue("/") String virtualHost) {
+    }
+}

@@ -1,0 +1,43 @@
+package io.chat.fanout;
+
+/**
+ * One event of one chat, as it crosses the fan-out: the frame is encoded once, by the publisher,
+ * and every receiving session gets the same text.
+ *
+ * @param chatId the chat whose sessions receive it
+ * @param audience who among the chat's sessions gets it
+ * @param userId the actor: excluded for {@link Audience#OTHERS}, the one closed for {@link Audience#REVOKED}
+ * @param messageId id of the new message a {@code message} frame carries, or 0; lets recovery drop repeats
+ *     at the seam
+ * @param frame the JSON text frame, or empty for control events
+ */
+public record ChatEvent(long chatId, Audience audience, long userId, long messageId, String frame) {
+
+    /** Who receives an event. */
+    public enum Audience {
+        /** every session of the chat, the actor's included (messages, edits, deletes) */
+        ALL,
+        /** every session but the actor's (typing, messages_read) */
+        OTHERS,
+        /** no frame: the user lost access to the chat and their sessions in it are closed */
+        REVOKED,
+        /** no frame: the participant list changed and cached membership must be reloaded */
+        MEMBERSHIP_CHANGED
+    }
+
+    public static ChatEvent toAll(long chatId, long actorId, long messageId, String frame) {
+        return new ChatEvent(chatId, Audience.ALL, actorId, messageId, frame);
+    }
+
+    public static ChatEvent toOthers(long chatId, long actorId, String frame) {
+        return new ChatEvent(chatId, Audience.OTHERS, actorId, 0, frame);
+    }
+
+    public static ChatEvent revoked(long chatId, long userId) {
+        return new ChatEvent(chatId, Audience.REVOKED, userId, 0, "");
+    }
+
+    public static ChatEvent membershipChanged(long chatId, long userId) {
+        return new ChatEvent(chatId, Audience.MEMBERSHIP_CHANGED, userId, 0, "");
+    }
+}

@@ -1,0 +1,41 @@
+package io.chat.fanout;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Embedded fan-out for a single instance: an event goes straight to this instance's sessions, on
+ * the publisher's thread, so a sender's own copy is on its way before the publish returns.
+ */
+@Component
+@ConditionalOnProperty(name = "chat.broker.mode", havingValue = "embedded", matchIfMissing = true)
+class InProcessChatEventBus implements ChatEventBus {
+
+    private final ChatEventListener listener;
+    private final Set<Long> subscribed = ConcurrentHashMap.newKeySet();
+
+    InProcessChatEventBus(@Lazy ChatEventListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void publish(ChatEvent event) {
+        if (subscribed.contains(event.chatId())) {
+            listener.onEvent(event);
+        }
+    }
+
+    @Override
+    public void subscribe(long chatId) {
+        subscribed.add(chatId);
+    }
+
+    @Override
+    public void unsubscribe(long chatId) {
+        subscribed.remove(chatId);
+    }
+}

@@ -1,0 +1,52 @@
+package io.chat.message;
+
+import org.springframework.http.HttpStatus;
+
+import io.chat.system.ApiException;
+
+/**
+ * A send, edit or delete refused for a reason the contract names; the message is the exact text of
+ * the error frame (socket) and the problem's detail (REST).
+ */
+public class MessageRejected extends ApiException {
+
+    public static final String EMPTY = "Message text cannot be empty";
+    public static final String INVALID_CHARACTERS = "Message text contains invalid characters";
+    public static final String NOT_FOUND = "Message not found";
+    public static final String NOT_AUTHOR = "You can only change your own messages";
+    public static final String INVALID_CLIENT_ID = "Field client_id must be a string of 1 to 64 characters";
+
+    MessageRejected(HttpStatus status, String message) {
+        super(status, message);
+    }
+
+    static MessageRejected empty() {
+        return new MessageRejected(HttpStatus.BAD_REQUEST, EMPTY);
+    }
+
+    static MessageRejected tooLong(int maxLength) {
+        return new MessageRejected(HttpStatus.BAD_REQUEST,
+                "Message text cannot exceed " + maxLength + " characters");
+    }
+
+    static MessageRejected invalidCharacters() {
+        return new MessageRejected(HttpStatus.BAD_REQUEST, INVALID_CHARACTERS);
+    }
+
+    static MessageRejected rateLimited(int perMinute) {
+        return new MessageRejected(HttpStatus.TOO_MANY_REQUESTS,
+                "Rate limit exceeded: at most " + perMinute + " messages per minute");
+    }
+
+    static MessageRejected notFound() {
+        return new MessageRejected(HttpStatus.NOT_FOUND, NOT_FOUND);
+    }
+
+    static MessageRejected notAuthor() {
+        return new MessageRejected(HttpStatus.FORBIDDEN, NOT_AUTHOR);
+    }
+
+    static MessageRejected invalidClientId() {
+        return new MessageRejected(HttpStatus.BAD_REQUEST, INVALID_CLIENT_ID);
+    }
+}

@@ -1,0 +1,172 @@
+package io.chat.message;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Limit;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.chat.auth.UserDirectory;
+import io.chat.auth.UserSummary;
+import io.chat.chat.ChatActivity;
+
+/**
+ * Sends, edits, deletes and reads messages. Callers check membership; this class checks everything
+ * else, and every change is committed before anyone hears of it (events are acted on after commit).
+ */
+@Service
+public class MessageService implements ChatActivity {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+    private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
+    private static final int MAX_CLIENT_ID_LENGTH = 64;
+
+    private final ChatMessageRepository messages;
+    private final UserDirectory users;
+    private final JdbcClient jdbc;
+    private final MessageLimits limits;
+    private final ApplicationEventPublisher events;
+
+    MessageService(ChatMessageRepository messages, UserDirectory users, JdbcClient jdbc, MessageLimits limits,
+            ApplicationEventPublisher events) {
+        this.messages = messages;
+        this.users = users;
+        this.jdbc = jdbc;
+        this.limits = limits;
+        this.events = events;
+    }
+
+    /** What a send produced: a new message, or the original one for a resend with the same client id. */
+    public record Sent(MessageView message, boolean created) {
+    }
+
+    /**
+     * Stores a message. Checks run in the contract's order with the rate limit last; a resend with a
+     * known client id is answered with the original before the rate limit is looked at, since it
+     * stores nothing.
+     */
+    @Transactional
+    public Sent send(long chatId, long senderId, String rawText, String clientId) {
+        String text = MessageText.validate(rawText, limits.maxMessageLength());
+        if (clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH)) {
+            throw MessageRejected.invalidClientId();
+        }
+        // One sender's sends are serialized cluster-wide, so the count below cannot be raced past
+        // by two instances at once, nor can two resends of one client id both insert.
+        jdbc.sql("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock")
+                .param(senderId).query(Long.class).single();
+        if (clientId != null) {
+            Optional<ChatMessage> original = messages.findByChatIdAndSenderIdAndClientId(chatId, senderId, clientId);
+            if (original.isPresent()) {
+                return new Sent(view(original.get()), false);
+            }
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (messages.countSentSince(senderId, now.minus(RATE_WINDOW)) >= limits.messagesPerMinute()) {
+            log.info("message.rate_limited chat={} user={}", chatId, senderId);
+            throw MessageRejected.rateLimited(limits.messagesPerMinute());
+        }
+        ChatMessage stored = messages.save(new ChatMessage(chatId, senderId, text, clientId, now));
+        MessageView view = view(stored);
+        events.publishEvent(new MessageEvents.Posted(view));
+        log.info("message.sent chat={} user={} message={}", chatId, senderId, stored.id());
+        return new Sent(view, true);
+    }
+
+    @Transactional
+    public MessageView edit(long chatId, long userId, long messageId, String rawText) {
+        String text = MessageText.validate(rawText, limits.maxMessageLength());
+        ChatMessage message = ownMessage(chatId, userId, messageId);
+        message.edit(text, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        MessageView view = view(message);
+        events.publishEvent(new MessageEvents.Edited(view));
+        log.info("message.edited chat={} user={} message={}", chatId, userId, messageId);
+        return view;
+    }
+
+    @Transactional
+    public MessageView delete(long chatId, long userId, long messageId) {
+        ChatMessage message = ownMessage(chatId, userId, messageId);
+        message.delete(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        MessageView view = view(message);
+        events.publishEvent(new MessageEvents.Deleted(view));
+        log.info("message.deleted chat={} user={} message={}", chatId, userId, messageId);
+        return view;
+    }
+
+    /**
+     * A page of history in id order. With {@code afterId}, the oldest messages after it; otherwise
+     * the newest before {@code beforeId} (or the newest of all). {@code hasMore} says whether more
+     * lie beyond the page in the direction it was read.
+     */
+    @Transactional(readOnly = true)
+    public HistoryPage history(long chatId, Long beforeId, Long afterId, int limit) {
+        long before = beforeId == null ? Long.MAX_VALUE : beforeId;
+        List<ChatMessage> found;
+        if (afterId != null) {
+            found = messages.findAscending(chatId, afterId, before, Limit.of(limit + 1));
+        } else {
+            found = messages.findDescending(chatId, 0, before, Limit.of(limit + 1));
+        }
+        boolean hasMore = found.size() > limit;
+        List<ChatMessage> page = new ArrayList<>(found.subList(0, Math.min(limit, found.size())));
+        if (afterId == null) {
+            Collections.reverse(page);
+        }
+        return new HistoryPage(page.stream().map(this::view).toList(), hasMore);
+    }
+
+    /** The newest {@code max} messages after {@code afterId}, in id order: what a reconnecting client missed. */
+    @Transactional(readOnly = true)
+    public List<MessageView> missedSince(long chatId, long afterId, int max) {
+        List<ChatMessage> newestFirst = messages.findDescending(chatId, afterId, Long.MAX_VALUE, Limit.of(max));
+        List<MessageView> views = new ArrayList<>(newestFirst.size());
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            views.add(view(newestFirst.get(i)));
+        }
+        return views;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<MessageView> lastMessage(long chatId) {
+        return messages.findFirstByChatIdOrderByIdDesc(chatId).map(this::view);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public long unreadCount(long chatId, long userId, long lastReadMessageId) {
+        return messages.countUnread(chatId, userId, lastReadMessageId);
+    }
+
+    private ChatMessage ownMessage(long chatId, long userId, long messageId) {
+        ChatMessage message = messages.findByIdAndChatId(messageId, chatId)
+                .filter(found -> !found.isDeleted())
+                .orElseThrow(MessageRejected::notFound);
+        if (message.senderId() != userId) {
+            throw MessageRejected.notAuthor();
+        }
+        return message;
+    }
+
+    private MessageView view(ChatMessage message) {
+        UserSummary sender = users.find(message.senderId())
+                .orElseGet(() -> new UserSummary(message.senderId(), "", "", ""));
+        return new MessageView(message.id(), message.text(), sender, message.createdAt(), message.isEdited(),
+                message.isDeleted(), message.chatId(), message.clientId());
+    }
+
+    /** A page of history. */
+    public record HistoryPage(List<MessageView> results, boolean hasMore) {
+    }
+}

@@ -1,0 +1,226 @@
+package io.chat.realtime;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+import io.chat.auth.AccessTokenVerifier;
+import io.chat.auth.InvalidToken;
+import io.chat.auth.VerifiedAccess;
+import io.chat.chat.ParticipantDirectory;
+import io.chat.fanout.ChatEvent;
+import io.chat.fanout.ChatEventBus;
+import io.chat.message.MessageService;
+import io.chat.message.MessageView;
+import io.chat.system.ApiException;
+
+/**
+ * The raw-protocol adapter: one instance serves every connection to {@code /ws/chat/{chat_id}/}.
+ * At open it checks, in the contract's order, the token (4401), membership (4403) and the
+ * one-connection rule (4409), then greets the client, replays what it missed and lets live events
+ * through. Each text frame is parsed, validated and sent through the secured internal channel;
+ * failures come back as error frames and the connection stays open.
+ */
+@Component
+class ChatSocketHandler extends AbstractWebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
+    private static final String SESSION = "chat.session";
+
+    private final AccessTokenVerifier tokens;
+    private final ParticipantDirectory participants;
+    private final ConnectionClaims claims;
+    private final LocalSessions sessions;
+    private final MessageService messages;
+    private final InboundFrameParser parser;
+    private final SubscribableChannel inboundFrameChannel;
+    private final ServerFrames frames;
+    private final ChatEventBus bus;
+    private final TaskScheduler scheduler;
+    private final WebSocketSettings settings;
+
+    ChatSocketHandler(AccessTokenVerifier tokens, ParticipantDirectory participants, ConnectionClaims claims,
+            LocalSessions sessions, MessageService messages, InboundFrameParser parser,
+            SubscribableChannel inboundFrameChannel, ServerFrames frames, ChatEventBus bus,
+            @Qualifier("taskScheduler") TaskScheduler scheduler,
+            WebSocketSettings settings) {
+        this.tokens = tokens;
+        this.participants = participants;
+        this.claims = claims;
+        this.sessions = sessions;
+        this.messages = messages;
+        this.parser = parser;
+        this.inboundFrameChannel = inboundFrameChannel;
+        this.frames = frames;
+        this.bus = bus;
+        this.scheduler = scheduler;
+        this.settings = settings;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
+        VerifiedAccess access;
+        try {
+            access = tokens.verify(attribute(socket, ChatHandshakeInterceptor.TOKEN, String.class));
+        } catch (InvalidToken invalid) {
+            log.info("ws.auth_failed session={} reason={}", socket.getId(), invalid.getMessage());
+            socket.close(CloseCodes.INVALID_TOKEN);
+            return;
+        }
+        long userId = access.user().id();
+        Long chatId = attribute(socket, ChatHandshakeInterceptor.CHAT_ID, Long.class);
+        if (chatId == null || !participants.isParticipantNow(chatId, userId)) {
+            log.info("ws.access_denied session={} user={} chat={}", socket.getId(), userId, chatId);
+            socket.close(CloseCodes.ACCESS_DENIED);
+            return;
+        }
+        Long lastMessageId = lastMessageId(socket);
+        if (!claims.claim(chatId, userId, socket.getId())) {
+            log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
+            socket.close(CloseCodes.ALREADY_CONNECTED);
+            return;
+        }
+        ChatSession session = new ChatSession(
+                new ConcurrentWebSocketSessionDecorator(socket, (int) settings.sendTimeLimit().toMillis(),
+                        settings.sendBufferBytes(), ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE),
+                access.user(), chatId,
+                UsernamePasswordAuthenticationToken.authenticated(access.user(), null, AuthorityUtils.NO_AUTHORITIES),
+                access.expiresAt());
+        socket.getAttributes().put(SESSION, session);
+        try {
+            open(session, lastMessageId);
+        } catch (RuntimeException failure) {
+            log.error("ws.open_failed session={} user={} chat={}", session.id(), userId, chatId, failure);
+            session.close(CloseCodes.SERVER_ERROR);
+        }
+    }
+
+    private void open(ChatSession session, Long lastMessageId) {
+        sessions.add(session);
+        session.send(frames.connectionEstablished(session.chatId()));
+        Set<Long> replayed = new HashSet<>();
+        if (lastMessageId != null) {
+            List<MessageView> missed = messages.missedSince(session.chatId(), lastMessageId, settings.recoveryLimit());
+            for (MessageView message : missed) {
+                session.send(frames.message("message", message));
+                replayed.add(message.id());
+            }
+        }
+        session.goLive(replayed);
+        scheduleExpiry(session);
+        log.info("ws.connected session={} user={} chat={} replayed={}", session.id(), session.userId(),
+                session.chatId(), replayed.size());
+    }
+
+    private void scheduleExpiry(ChatSession session) {
+        Instant expiresAt = session.tokenExpiresAt();
+        if (expiresAt != null) {
+            session.expireAt(scheduler.schedule(() -> {
+                log.info("ws.token_expired session={} user={} chat={}", session.id(), session.userId(),
+                        session.chatId());
+                session.close(CloseCodes.TOKEN_EXPIRED);
+            }, expiresAt));
+        }
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+        ChatSession session = (ChatSession) socket.getAttributes().get(SESSION);
+        if (session == null) {
+            return; // refused at open and being closed
+        }
+        session.heard();
+        try {
+            InboundFrame frame = parser.parse(message.getPayload());
+            inboundFrameChannel.send(InboundFrames.toMessage(session, frame));
+        } catch (InvalidFrame | ApiException rejected) {
+            session.send(frames.error(rejected.getMessage()));
+        } catch (MessagingException failure) {
+            Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+            if (cause instanceof ApiException rejected) {
+                session.send(frames.error(rejected.getMessage()));
+            } else if (cause instanceof AccessDeniedException) {
+                log.info("ws.access_denied session={} user={} chat={}", session.id(), session.userId(),
+                        session.chatId());
+                session.close(CloseCodes.ACCESS_DENIED);
+            } else {
+                log.error("ws.frame_failed session={} user={} chat={}", session.id(), session.userId(),
+                        session.chatId(), cause);
+                session.send(frames.error("Internal server error"));
+            }
+        }
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) throws Exception {
+        log.info("ws.binary_frame session={}", socket.getId());
+        socket.close(CloseCodes.BINARY_NOT_ACCEPTED);
+    }
+
+    @Override
+    protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
+        ChatSession session = (ChatSession) socket.getAttributes().get(SESSION);
+        if (session != null) {
+            session.heard();
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession socket, Throwable failure) {
+        log.debug("ws.transport_error session={}: {}", socket.getId(), failure.toString());
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        ChatSession session = (ChatSession) socket.getAttributes().remove(SESSION);
+        if (session == null) {
+            return;
+        }
+        session.close(status);
+        sessions.remove(session);
+        try {
+            claims.release(session.chatId(), session.userId(), session.id());
+        } catch (RuntimeException databaseDown) {
+            log.warn("ws.claim_not_released session={} user={} chat={}: it lapses by itself", session.id(),
+                    session.userId(), session.chatId());
+        }
+        if (session.isTyping()) {
+            bus.publish(ChatEvent.toOthers(session.chatId(), session.userId(),
+                    frames.typing(session.userId(), session.user().username(), false)));
+        }
+        log.info("ws.disconnected session={} user={} chat={} code={}", session.id(), session.userId(),
+                session.chatId(), status.getCode());
+    }
+
+    private static Long lastMessageId(WebSocketSession socket) {
+        String raw = attribute(socket, ChatHandshakeInterceptor.LAST_MESSAGE_ID, String.class);
+        if (raw == null || !raw.matches("[0-9]{1,18}")) {
+            return null;
+        }
+        return Long.parseLong(raw);
+    }
+
+    private static <T> T attribute(WebSocketSession socket, String name, Class<T> type) {
+        Object value = socket.getAttributes().get(name);
+        return type.isInstance(value) ? type.cast(value) : null;
+    }
+}

@@ -1,0 +1,72 @@
+package io.chat.realtime;
+
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * One connection per user per chat, across every instance, kept in PostgreSQL. A claim is taken
+ * when a connection opens and given back when it closes; while it lives, its instance renews it.
+ * A crashed instance renews nothing, so its claims lapse after {@code chat.cluster.claim-ttl}.
+ */
+@Component
+class ConnectionClaims {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionClaims.class);
+
+    private final JdbcClient jdbc;
+    private final String instanceId;
+    private final long ttlMillis;
+
+    ConnectionClaims(JdbcClient jdbc, ClusterSettings settings) {
+        this.jdbc = jdbc;
+        this.instanceId = StringUtils.hasText(settings.instanceId())
+                ? settings.instanceId() : UUID.randomUUID().toString();
+        this.ttlMillis = settings.claimTtl().toMillis();
+        log.info("cluster.instance id={}", instanceId);
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** @return false when another live connection of the user to the chat holds the claim */
+    boolean claim(long chatId, long userId, String sessionId) {
+        int taken = jdbc.sql("""
+                INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id, expires_at)
+                VALUES (:chat, :user, :instance, :session, now() + make_interval(secs => :ttl / 1000.0))
+                ON CONFLICT (chat_id, user_id) DO UPDATE
+                   SET instance_id = EXCLUDED.instance_id, session_id = EXCLUDED.session_id,
+                       expires_at = EXCLUDED.expires_at
+                 WHERE connection_claims.expires_at < now()
+                """)
+                .param("chat", chatId).param("user", userId).param("instance", instanceId)
+                .param("session", sessionId).param("ttl", ttlMillis)
+                .update();
+        return taken == 1;
+    }
+
+    void release(long chatId, long userId, String sessionId) {
+        jdbc.sql("DELETE FROM connection_claims WHERE chat_id = ? AND user_id = ? AND session_id = ?")
+                .params(chatId, userId, sessionId).update();
+    }
+
+    void releaseAll() {
+        jdbc.sql("DELETE FROM connection_claims WHERE instance_id = ?").param(instanceId).update();
+    }
+
+    @Scheduled(fixedDelayString = "${chat.cluster.claim-renew-interval:10s}")
+    void renew() {
+        try {
+            jdbc.sql("UPDATE connection_claims SET expires_at = now() + make_interval(secs => ? / 1000.0) "
+                    + "WHERE instance_id = ?").params(ttlMillis, instanceId).update();
+        } catch (RuntimeException databaseDown) {
+            log.warn("cluster.claims_not_renewed instance={}: {}", instanceId, databaseDown.toString());
+        }
+    }
+}

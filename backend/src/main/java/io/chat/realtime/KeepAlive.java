@@ -1,0 +1,41 @@
+package io.chat.realtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pings every connection each {@code ping-interval} and closes those not heard from (no pong, no
+ * frame) for {@code pong-timeout}: a vanished client frees its one-connection slot.
+ */
+@Component
+class KeepAlive {
+
+    private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
+
+    private final LocalSessions sessions;
+    private final long pingIntervalNanos;
+    private final long pongTimeoutNanos;
+
+    KeepAlive(LocalSessions sessions, WebSocketSettings settings) {
+        this.sessions = sessions;
+        this.pingIntervalNanos = settings.pingInterval().toNanos();
+        this.pongTimeoutNanos = settings.pongTimeout().toNanos();
+    }
+
+    /** Runs often enough to keep both periods to within a few seconds. */
+    @Scheduled(fixedDelayString = "${chat.websocket.keep-alive-sweep:1s}")
+    void sweep() {
+        long now = System.nanoTime();
+        for (ChatSession session : sessions.all()) {
+            if (now - session.lastHeardNanos() >= pongTimeoutNanos) {
+                log.info("ws.ping_timeout session={} user={} chat={}", session.id(), session.userId(),
+                        session.chatId());
+                session.close(CloseCodes.PING_TIMEOUT);
+            } else if (now - session.lastPingNanos() >= pingIntervalNanos) {
+                session.ping();
+            }
+        }
+    }
+}

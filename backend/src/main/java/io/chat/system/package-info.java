@@ -1,0 +1,2 @@
+/** Cross-cutting plumbing: problem+json errors, JSON settings, the embedded PostgreSQL default. */
+package io.chat.system;
