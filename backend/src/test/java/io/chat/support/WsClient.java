@@ -1,0 +1,194 @@
+package io.chat.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A real WebSocket client (the JDK's) for tests: it records every text frame and the close code and
+ * reason the server sends. It answers pings with pongs, as browsers do.
+ */
+public final class WsClient implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    /** The code and reason of the server's close frame (1006 when the connection just dropped). */
+    public record Closed(int code, String reason) {
+    }
+
+    private WsClient(String url, Map<String, String> headers) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(URI.create(url), new Listener()).join();
+    }
+
+    /** Connects passing the token as {@code ?token=} (the browser way). */
+    public static WsClient connect(String url, String token) {
+        return new WsClient(url + (url.contains("?") ? "&" : "?") + "token=" + token, Map.of());
+    }
+
+    /** Connects passing the token in the Authorization header. */
+    public static WsClient connectWithHeader(String url, String token) {
+        return new WsClient(url, Map.of("Authorization", "Bearer " + token));
+    }
+
+    public static WsClient connect(String url, Map<String, String> headers) {
+        return new WsClient(url, headers);
+    }
+
+    /** Connects and checks the greeting; most tests start here. */
+    public static WsClient open(String url, String token) {
+        WsClient client = connect(url, token);
+        JsonNode greeting = client.next();
+        if (!"connection_established".equals(greeting.path("type").asString())) {
+            throw new AssertionError("expected connection_established, got " + greeting);
+        }
+        return client;
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    public void sendJson(Object frame) {
+        send(Api.json(frame));
+    }
+
+    public void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** The next text frame, parsed; fails if none comes within {@link #WAIT}. */
+    public JsonNode next() {
+        String frame = nextText(WAIT);
+        if (frame == null) {
+            throw new AssertionError("no frame within " + WAIT + (closed.isDone() ? "; closed: " + closed.join() : ""));
+        }
+        return Api.parse(frame);
+    }
+
+    /** The next frame of the given type, skipping others (e.g. typing noise); fails after {@link #WAIT}. */
+    public JsonNode nextOfType(String type) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String frame = nextText(Duration.ofNanos(deadline - System.nanoTime()));
+            if (frame != null && type.equals(Api.parse(frame).path("type").asString())) {
+                return Api.parse(frame);
+            }
+        }
+        throw new AssertionError("no " + type + " frame within " + WAIT);
+    }
+
+    /** Asserts that no frame arrives for the given time. */
+    public void expectSilence(Duration quiet) {
+        String frame = nextText(quiet);
+        if (frame != null) {
+            throw new AssertionError("expected no frame, got " + frame);
+        }
+    }
+
+    /** Every frame received so far and not yet taken. */
+    public List<JsonNode> drain() {
+        List<String> texts = new ArrayList<>();
+        frames.drainTo(texts);
+        return texts.stream().map(Api::parse).toList();
+    }
+
+    /** Waits for the server to close the connection. */
+    public Closed awaitClose() {
+        try {
+            return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception timeout) {
+            throw new AssertionError("connection not closed within " + WAIT, timeout);
+        }
+    }
+
+    public Closed awaitClose(Duration wait) {
+        try {
+            return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception timeout) {
+            throw new AssertionError("connection not closed within " + wait, timeout);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    private String nextText(Duration wait) {
+        try {
+            return frames.poll(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone() && !socket.isOutputClosed()) {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
+                closed.get(2, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // the server may already be gone
+            }
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Closed(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new Closed(1006, String.valueOf(error)));
+        }
+    }
+}
