@@ -72,7 +72,8 @@ public class MessageService implements ChatActivity {
             }
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        if (messages.countSentSince(senderId, now.minus(RATE_WINDOW)) >= limits.messagesPerMinute()) {
+        int cap = limits.messagesPerMinute();
+        if (messages.countSentSince(senderId, now.minus(RATE_WINDOW), cap) >= cap) {
             log.info("message.rate_limited chat={} user={}", chatId, senderId);
             throw MessageRejected.rateLimited(limits.messagesPerMinute());
         }
