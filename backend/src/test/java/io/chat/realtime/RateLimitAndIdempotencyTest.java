@@ -1,0 +1,120 @@
+package io.chat.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.chat.support.Api;
+import io.chat.support.ChatServerTest;
+import io.chat.support.TestUser;
+import io.chat.support.WsClient;
+import tools.jackson.databind.JsonNode;
+
+/** The per-user sliding-window rate limit and {@code client_id} idempotency, over the socket and REST. */
+@ChatServerTest
+class RateLimitAndIdempotencyTest {
+
+    static final String RATE_LIMITED = "{\"type\":\"error\",\"message\":\"Rate limit exceeded: at most 10 messages per minute\"}";
+    static final Duration QUIET = Duration.ofMillis(250);
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+    TestUser alice;
+    TestUser bob;
+    long chatA;
+    long chatB;
+
+    @BeforeEach
+    void chats() {
+        api = new Api(port);
+        alice = api.newUser();
+        bob = api.newUser();
+        chatA = api.newChat(alice, bob);
+        chatB = api.newChat(alice);
+    }
+
+    private int stored(long chat) {
+        return api.get("/api/chats/" + chat + "/messages/?limit=200", alice.access()).json().get("results").size();
+    }
+
+    @Test
+    void eleventhMessageWithinAMinuteIsRefusedAcrossChatsAndRest() {
+        try (WsClient a = WsClient.open(api.wsUrl(chatA), alice.access());
+                WsClient b = WsClient.open(api.wsUrl(chatA), bob.access())) {
+            for (int i = 0; i < 4; i++) {
+                a.sendJson(Map.of("type", "message", "text", "socket " + i));
+                assertThat(a.next().get("type").asString()).isEqualTo("message");
+                b.next();
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(api.post("/api/chats/" + chatB + "/messages/", alice.access(),
+                        Api.json(Map.of("text", "rest " + i))).status()).isEqualTo(201);
+            }
+            // rejected sends do not count
+            a.sendJson(Map.of("type", "message", "text", ""));
+            assertThat(a.next().get("message").asString()).isEqualTo("Message text cannot be empty");
+            a.sendJson(Map.of("type", "message", "text", "tenth", "client_id", "k-10"));
+            long tenth = a.next().get("data").get("id").asLong();
+            b.next();
+
+            a.sendJson(Map.of("type", "message", "text", "eleventh"));
+            assertThat(a.next().toString()).isEqualTo(RATE_LIMITED);
+            b.expectSilence(QUIET);
+            var rest = api.post("/api/chats/" + chatB + "/messages/", alice.access(), Api.json(Map.of("text", "12th")));
+            assertThat(rest.status()).isEqualTo(429);
+            assertThat(rest.contentType()).startsWith("application/problem+json");
+            assertThat(rest.json().get("detail").asString())
+                    .isEqualTo("Rate limit exceeded: at most 10 messages per minute");
+
+            // an idempotent resend, edits and deletes still work and do not count
+            a.sendJson(Map.of("type", "message", "text", "tenth", "client_id", "k-10"));
+            assertThat(a.next().get("data").get("id").asLong()).isEqualTo(tenth);
+            a.sendJson(Map.of("type", "edit_message", "message_id", tenth, "text", "edited"));
+            assertThat(a.next().get("type").asString()).isEqualTo("message_updated");
+            a.sendJson(Map.of("type", "delete_message", "message_id", tenth));
+            assertThat(a.next().get("type").asString()).isEqualTo("message_deleted");
+            // another user is not limited by alice's sends
+            b.drain();
+            b.sendJson(Map.of("type", "message", "text", "bob is free"));
+            assertThat(b.next().get("data").get("text").asString()).isEqualTo("bob is free");
+        }
+        assertThat(stored(chatA) + stored(chatB)).isEqualTo(11);
+    }
+
+    @Test
+    void resendWithSameClientIdIsAnsweredWithTheOriginalToTheSenderAlone() {
+        try (WsClient a = WsClient.open(api.wsUrl(chatA), alice.access());
+                WsClient b = WsClient.open(api.wsUrl(chatA), bob.access())) {
+            a.sendJson(Map.of("type", "message", "text", "once", "client_id", "abc-1"));
+            JsonNode original = a.next();
+            assertThat(b.next()).isEqualTo(original);
+            assertThat(original.get("data").get("client_id").asString()).isEqualTo("abc-1");
+
+            a.sendJson(Map.of("type", "message", "text", "once", "client_id", "abc-1"));
+            assertThat(a.next()).isEqualTo(original);
+            b.expectSilence(QUIET);
+
+            var rest = api.post("/api/chats/" + chatA + "/messages/", alice.access(),
+                    Api.json(Map.of("text", "once", "client_id", "abc-1")));
+            assertThat(rest.status()).isEqualTo(200);
+            assertThat(rest.json().get("id").asLong()).isEqualTo(original.get("data").get("id").asLong());
+            b.expectSilence(QUIET);
+
+            // the same key from another user, or in another chat, is another message
+            b.sendJson(Map.of("type", "message", "text", "bob's", "client_id", "abc-1"));
+            assertThat(b.next().get("data").get("id").asLong()).isNotEqualTo(original.get("data").get("id").asLong());
+            a.next();
+            assertThat(api.post("/api/chats/" + chatB + "/messages/", alice.access(),
+                    Api.json(Map.of("text", "once", "client_id", "abc-1"))).status()).isEqualTo(201);
+        }
+        assertThat(stored(chatA)).isEqualTo(2);
+        assertThat(stored(chatB)).isEqualTo(1);
+    }
+}
