@@ -34,7 +34,10 @@ class EmbeddedPostgresConfiguration {
         Files.createDirectories(dataDirectory);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false);
+                .setCleanDataDirectory(false)
+                // Spring stops it, after everything that uses the database: its own JVM hook would
+                // stop it first, in parallel with the server's graceful shutdown.
+                .setRegisterShutdownHook(false);
         if (settings.port() > 0) {
             builder.setPort(settings.port());
         }
@@ -61,5 +64,4 @@ class EmbeddedPostgresConfiguration {
             return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"));
         }
     }
-
 }
