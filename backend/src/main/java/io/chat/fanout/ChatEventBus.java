@@ -1,5 +1,7 @@
 package io.chat.fanout;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Carries chat events to every instance that has a session in the chat. An instance subscribes to
  * a chat while it holds at least one session in it; events reach its {@link ChatEventListener}.
@@ -10,8 +12,13 @@ public interface ChatEventBus {
 
     void publish(ChatEvent event);
 
-    /** Starts delivery of the chat's events to this instance; called for the chat's first local session. */
-    void subscribe(long chatId);
+    /**
+     * Starts delivery of the chat's events to this instance; called for the chat's first local session.
+     *
+     * @return completes once events published anywhere from now on will arrive (at once when the
+     *     broker is unreachable: its outage is then the gap, recovered by id)
+     */
+    CompletableFuture<Void> subscribe(long chatId);
 
     /** Stops delivery; called when the chat's last local session leaves. */
     void unsubscribe(long chatId);

@@ -25,7 +25,6 @@ final class ChatEventCodec {
     static StompHeaders headers(ChatEvent event, String origin) {
         StompHeaders headers = new StompHeaders();
         headers.setDestination(destination(event.chatId()));
-        headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
         headers.set(ORIGIN, origin);
         headers.set(AUDIENCE, event.audience().name());
         headers.set(USER, Long.toString(event.userId()));

@@ -1,6 +1,7 @@
 package io.chat.fanout;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -30,8 +31,9 @@ class InProcessChatEventBus implements ChatEventBus {
     }
 
     @Override
-    public void subscribe(long chatId) {
+    public CompletableFuture<Void> subscribe(long chatId) {
         subscribed.add(chatId);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

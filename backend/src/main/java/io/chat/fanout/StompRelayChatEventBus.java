@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -69,13 +70,14 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     }
 
     @Override
-    public void subscribe(long chatId) {
+    public CompletableFuture<Void> subscribe(long chatId) {
         synchronized (wanted) {
             wanted.add(chatId);
             StompSession session = subscriber.session();
-            if (session != null) {
-                subscribeOn(session, chatId);
+            if (session == null) {
+                return CompletableFuture.completedFuture(null);
             }
+            return subscribeOn(session, chatId);
         }
     }
 
@@ -121,15 +123,23 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         }
     }
 
-    private void subscribeOn(StompSession session, long chatId) {
+    /** Subscribes with a receipt, so that callers can wait until the broker routes the chat to us. */
+    private CompletableFuture<Void> subscribeOn(StompSession session, long chatId) {
+        CompletableFuture<Void> routed = new CompletableFuture<>();
         try {
             StompHeaders headers = new StompHeaders();
             headers.setDestination(ChatEventCodec.destination(chatId));
-            active.put(chatId, session.subscribe(headers, new Inbound()));
+            headers.setReceipt("sub-" + chatId + "-" + UUID.randomUUID());
+            StompSession.Subscription subscription = session.subscribe(headers, new Inbound());
+            subscription.addReceiptTask(() -> routed.complete(null));
+            subscription.addReceiptLostTask(() -> routed.complete(null));
+            active.put(chatId, subscription);
         } catch (RuntimeException lost) {
             // still wanted: restored when the subscriber link is back
             log.debug("broker.subscribe_failed chat={}: {}", chatId, lost.toString());
+            routed.complete(null);
         }
+        return routed;
     }
 
     @Override

@@ -1,9 +1,14 @@
 package io.chat.realtime;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +50,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final String SESSION = "chat.session";
+    private static final Duration ROUTING_WAIT = Duration.ofSeconds(2);
 
     private final AccessTokenVerifier tokens;
     private final ParticipantDirectory participants;
@@ -115,7 +121,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     }
 
     private void open(ChatSession session, Long lastMessageId) {
-        sessions.add(session);
+        awaitRouting(sessions.add(session));
         session.send(frames.connectionEstablished(session.chatId()));
         Set<Long> replayed = new HashSet<>();
         if (lastMessageId != null) {
@@ -129,6 +135,20 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         scheduleExpiry(session);
         log.info("ws.connected session={} user={} chat={} replayed={}", session.id(), session.userId(),
                 session.chatId(), replayed.size());
+    }
+
+    /**
+     * Greets the client only once events of other instances are routed here, so that none published
+     * after the greeting is missed. Bounded: a slow broker delays the greeting, never blocks it.
+     */
+    private static void awaitRouting(CompletableFuture<Void> routed) {
+        try {
+            routed.get(ROUTING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException slowBroker) {
+            log.warn("broker.subscribe_slow: greeting without the broker's receipt");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void scheduleExpiry(ChatSession session) {

@@ -3,6 +3,7 @@ package io.chat.realtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -23,6 +24,8 @@ import io.chat.fanout.ChatEventListener;
 class LocalSessions implements ChatEventListener {
 
     private final ConcurrentMap<Long, Set<ChatSession>> byChat = new ConcurrentHashMap<>();
+    /** Per chat with local sessions: completes once the fan-out routes the chat's events here. */
+    private final ConcurrentMap<Long, CompletableFuture<Void>> routed = new ConcurrentHashMap<>();
     private final ChatEventBus bus;
     private final ParticipantDirectory participants;
 
@@ -31,22 +34,25 @@ class LocalSessions implements ChatEventListener {
         this.participants = participants;
     }
 
-    void add(ChatSession session) {
+    /** @return completes when events of the session's chat published from now on will reach it */
+    CompletableFuture<Void> add(ChatSession session) {
         byChat.compute(session.chatId(), (chatId, sessions) -> {
             Set<ChatSession> present = sessions;
             if (present == null) {
                 present = ConcurrentHashMap.newKeySet();
-                bus.subscribe(chatId);
+                routed.put(chatId, bus.subscribe(chatId));
             }
             present.add(session);
             return present;
         });
+        return routed.getOrDefault(session.chatId(), CompletableFuture.completedFuture(null));
     }
 
     void remove(ChatSession session) {
         byChat.computeIfPresent(session.chatId(), (chatId, sessions) -> {
             sessions.remove(session);
             if (sessions.isEmpty()) {
+                routed.remove(chatId);
                 bus.unsubscribe(chatId);
                 participants.forget(chatId);
                 return null;
