@@ -1,0 +1,131 @@
+package io.chat.loadtest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The {@code connect} scenario: opens many sockets with a cap on those in flight, times each open
+ * to its {@code connection_established}, then reads what the idle sockets cost the server.
+ */
+final class ConnectRun {
+
+    private final Options options;
+    private final ChatApi api;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final DeliveryStats unused = new DeliveryStats();
+    private final Histogram openMicros = new ConcurrentHistogram(60_000_000L, 3);
+    private final LongAdder failures = new LongAdder();
+    private final Map<String, LongAdder> failureReasons = new ConcurrentHashMap<>();
+
+    ConnectRun(Options options) {
+        this.options = options;
+        this.api = new ChatApi(options.urls().get(0));
+    }
+
+    Result run() throws Exception {
+        int usersPerChat = options.chatSize();
+        int total = options.connections();
+        List<ChatApi.User> users = api.users(usersPerChat);
+        List<Long> chats = api.chats(users.get(0), users, (total + usersPerChat - 1) / usersPerChat);
+        ServerMemory before = ServerMemory.read(api, options.serverPid());
+
+        Semaphore inFlight = new Semaphore(options.concurrency());
+        List<LoadClient> clients = new ArrayList<>(total);
+        long start = System.nanoTime();
+        for (int k = 0; k < total; k++) {
+            inFlight.acquire();
+            URI instance = options.urls().get(k % options.urls().size());
+            LoadClient client = LoadClient.open(http, instance, chats.get(k / usersPerChat),
+                    users.get(k % usersPerChat).access(), unused);
+            clients.add(client);
+            client.established.whenComplete((nanos, failure) -> {
+                if (failure == null) {
+                    openMicros.recordValue(Math.min(60_000_000L, nanos / 1000));
+                } else {
+                    failures.increment();
+                    failureReasons.computeIfAbsent(reason(failure), r -> new LongAdder()).increment();
+                }
+                inFlight.release();
+            });
+        }
+        inFlight.acquire(options.concurrency());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long opened = openMicros.getTotalCount();
+
+        Thread.sleep(2000);
+        ServerMemory after = ServerMemory.read(api, options.serverPid());
+        clients.forEach(LoadClient::close);
+        for (LoadClient client : clients) {
+            client.closed.completeOnTimeout(0, 10, TimeUnit.SECONDS);
+        }
+
+        Map<String, Long> reasons = new TreeMap<>();
+        failureReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
+        return new Result("connect")
+                .put("instances", options.urls().size())
+                .put("connections", total)
+                .put("opened", opened)
+                .put("failures", failures.sum())
+                .put("failure_reasons", reasons)
+                .put("opens_per_s", opened / seconds)
+                .put("open_p50_ms", openMicros.getValueAtPercentile(50) / 1000.0)
+                .put("open_p99_ms", openMicros.getValueAtPercentile(99) / 1000.0)
+                .put("open_max_ms", openMicros.getMaxValue() / 1000.0)
+                .put("heap_before_mib", before.heapBytes() / 1048576.0)
+                .put("heap_after_mib", after.heapBytes() / 1048576.0)
+                .put("heap_per_connection_kib", perConnectionKib(before.heapBytes(), after.heapBytes(), opened))
+                .put("rss_per_connection_kib", perConnectionKib(before.rssBytes(), after.rssBytes(), opened))
+                .put("heap_measured_after_gc", options.serverPid() > 0)
+                .put("load_average", Result.loadAverage());
+    }
+
+    private static double perConnectionKib(double before, double after, long connections) {
+        if (Double.isNaN(before) || Double.isNaN(after) || connections == 0) {
+            return Double.NaN;
+        }
+        return (after - before) / connections / 1024;
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        String message = String.valueOf(cause.getMessage());
+        return message.length() > 60 ? message.substring(0, 60) : message;
+    }
+
+    /** The server's heap (from its metrics) and resident memory (from /proc, when on this machine). */
+    record ServerMemory(double heapBytes, double rssBytes) {
+
+        static ServerMemory read(ChatApi api, long pid) throws IOException, InterruptedException {
+            if (pid > 0) {
+                // a full GC first, so that the heap reading is live data rather than garbage
+                new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+            }
+            double heap = PrometheusText.sum(api.text("/actuator/prometheus"), "jvm_memory_used_bytes", "area=\"heap\"");
+            return new ServerMemory(heap, pid > 0 ? rss(pid) : Double.NaN);
+        }
+
+        private static double rss(long pid) throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.chat.loadtest;
+
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The figures of a messaging run: end-to-end latency of every delivery, and the bookkeeping that
+ * finds lost and duplicated deliveries. Each message carries a sequence number; a message counts as
+ * stored once any client has received it (the server broadcasts only stored messages), and each of
+ * its chat's members must then receive it exactly once.
+ */
+final class DeliveryStats {
+
+    private static final long MAX_LATENCY_MICROS = 120_000_000L;
+
+    private final Histogram latencyMicros = new ConcurrentHistogram(MAX_LATENCY_MICROS, 3);
+    private final BitSet stored = new BitSet();
+    private final LongAdder deliveries = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final AtomicLong sent = new AtomicLong();
+
+    void sent() {
+        sent.incrementAndGet();
+    }
+
+    /**
+     * Records one received message frame.
+     *
+     * @param seen the receiver's own record of sequences it has had
+     * @return false if it was a duplicate for this receiver
+     */
+    boolean delivered(BitSet seen, int sequence, long latencyNanos) {
+        synchronized (stored) {
+            stored.set(sequence);
+        }
+        if (seen.get(sequence)) {
+            duplicates.increment();
+            return false;
+        }
+        seen.set(sequence);
+        deliveries.increment();
+        latencyMicros.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000)));
+        return true;
+    }
+
+    void error(boolean rateLimit) {
+        errors.increment();
+        if (rateLimit) {
+            rateLimited.increment();
+        }
+    }
+
+    long sentCount() {
+        return sent.get();
+    }
+
+    long storedCount() {
+        synchronized (stored) {
+            return stored.cardinality();
+        }
+    }
+
+    long deliveryCount() {
+        return deliveries.sum();
+    }
+
+    long duplicateCount() {
+        return duplicates.sum();
+    }
+
+    long errorCount() {
+        return errors.sum();
+    }
+
+    long rateLimitedCount() {
+        return rateLimited.sum();
+    }
+
+    /** Deliveries owed but not made: every stored message times its chat's members, less those received. */
+    long lost(int recipientsPerMessage) {
+        return storedCount() * recipientsPerMessage - deliveryCount();
+    }
+
+    /** Sends that were never answered: neither delivered anywhere nor refused with an error. */
+    long unanswered() {
+        return Math.max(0, sentCount() - storedCount() - errorCount());
+    }
+
+    double percentileMillis(double percentile) {
+        return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    double maxMillis() {
+        return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getMaxValue() / 1000.0;
+    }
+}
