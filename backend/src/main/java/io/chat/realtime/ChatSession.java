@@ -34,6 +34,7 @@ final class ChatSession {
     private final Authentication authentication;
     private final Instant tokenExpiresAt;
     private final Object gate = new Object();
+    private final TextFrameAssembler assembler;
 
     /** Events that arrived before the session went live; null once live. */
     private volatile List<ChatEvent> held = new ArrayList<>();
@@ -43,8 +44,9 @@ final class ChatSession {
     private volatile ScheduledFuture<?> expiry;
 
     ChatSession(WebSocketSession socket, AuthenticatedUser user, long chatId, Authentication authentication,
-            Instant tokenExpiresAt) {
+            Instant tokenExpiresAt, int maxFrameBytes) {
         this.socket = socket;
+        this.assembler = new TextFrameAssembler(maxFrameBytes);
         this.user = user;
         this.chatId = chatId;
         this.authentication = authentication;
@@ -81,6 +83,11 @@ final class ChatSession {
 
     void setTyping(boolean typing) {
         this.typing = typing;
+    }
+
+    /** @see TextFrameAssembler#add(String, boolean) */
+    String assemble(String part, boolean last) throws TextFrameAssembler.TooBig {
+        return assembler.add(part, last);
     }
 
     void heard() {

@@ -110,7 +110,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                         settings.sendBufferBytes(), ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE),
                 access.user(), chatId,
                 UsernamePasswordAuthenticationToken.authenticated(access.user(), null, AuthorityUtils.NO_AUTHORITIES),
-                access.expiresAt());
+                access.expiresAt(), settings.maxFrameBytes());
         socket.getAttributes().put(SESSION, session);
         try {
             open(session, lastMessageId);
@@ -169,8 +169,19 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             return; // refused at open and being closed
         }
         session.heard();
+        String payload;
         try {
-            InboundFrame frame = parser.parse(message.getPayload());
+            payload = session.assemble(message.getPayload(), message.isLast());
+        } catch (TextFrameAssembler.TooBig tooBig) {
+            log.info("ws.message_too_big session={} user={} chat={}", session.id(), session.userId(), session.chatId());
+            session.close(CloseCodes.TOO_BIG);
+            return;
+        }
+        if (payload == null) {
+            return; // more parts to come
+        }
+        try {
+            InboundFrame frame = parser.parse(payload);
             inboundFrameChannel.send(InboundFrames.toMessage(session, frame));
         } catch (InvalidFrame | ApiException rejected) {
             session.send(frames.error(rejected.getMessage()));
@@ -202,6 +213,12 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         if (session != null) {
             session.heard();
         }
+    }
+
+    /** Parts of large messages are joined here, so the container's per-socket buffers stay small. */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
     }
 
     @Override

@@ -35,7 +35,8 @@ final class CloseCodes {
     /** The server failed; the failure is logged. Reconnect with backoff. */
     static final CloseStatus SERVER_ERROR = new CloseStatus(1011, "Internal server error");
 
-    // 1009 (message too big, above 64 KiB) is sent by the WebSocket container itself.
+    /** A message above {@code chat.websocket.max-frame-bytes} (64 KiB). Fix the client. */
+    static final CloseStatus TOO_BIG = new CloseStatus(1009, "Message too big");
 
     private CloseCodes() {
     }

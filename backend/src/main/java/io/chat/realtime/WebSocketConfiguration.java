@@ -26,12 +26,20 @@ class WebSocketConfiguration implements WebSocketConfigurer {
                 .setAllowedOriginPatterns("*");
     }
 
-    /** Messages above the limit close the connection with 1009 (the container's own check). */
+    /**
+     * Small receive buffers: the container allocates them for every socket up front. Larger text
+     * messages arrive in parts and are joined, up to the limit, by {@link TextFrameAssembler};
+     * any binary frame is refused at its first part.
+     */
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer(WebSocketSettings settings) {
+    ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(settings.maxFrameBytes());
-        container.setMaxBinaryMessageBufferSize(settings.maxFrameBytes());
+        container.setMaxTextMessageBufferSize(RECEIVE_BUFFER_CHARS);
+        container.setMaxBinaryMessageBufferSize(RECEIVE_BUFFER_BINARY);
         return container;
     }
+
+    /** Fits any message the default limits allow (1000 characters of JSON) in one part. */
+    private static final int RECEIVE_BUFFER_CHARS = 8192;
+    private static final int RECEIVE_BUFFER_BINARY = 1024;
 }

@@ -67,6 +67,10 @@ class ClosingTest {
             a.sendBinary(new byte[] {1, 2, 3});
             assertThat(a.awaitClose().code()).isEqualTo(1003);
         }
+        try (WsClient a = WsClient.open(api.wsUrl(chat), alice.access())) {
+            a.sendBinary(new byte[20_000]);
+            assertThat(a.awaitClose().code()).as("a large binary frame is refused as binary").isEqualTo(1003);
+        }
     }
 
     @Test
