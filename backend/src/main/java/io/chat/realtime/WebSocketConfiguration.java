@@ -1,5 +1,7 @@
 package io.chat.realtime;
 
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -39,7 +41,19 @@ class WebSocketConfiguration implements WebSocketConfigurer {
         return container;
     }
 
-    /** Fits any message the default limits allow (1000 characters of JSON) in one part. */
-    private static final int RECEIVE_BUFFER_CHARS = 8192;
+    /**
+     * Socket read and write buffers of the connector, also allocated for every connection (8 KiB
+     * each by default); chat frames are small.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> smallSocketBuffers() {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            connector.setProperty("socket.appReadBufSize", "4096");
+            connector.setProperty("socket.appWriteBufSize", "4096");
+        });
+    }
+
+    /** Fits a typical message (1000 characters of JSON) in one part; larger ones are joined. */
+    private static final int RECEIVE_BUFFER_CHARS = 2048;
     private static final int RECEIVE_BUFFER_BINARY = 1024;
 }
