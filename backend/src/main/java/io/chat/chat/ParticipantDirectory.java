@@ -22,15 +22,22 @@ public class ParticipantDirectory {
         this.participants = participants;
     }
 
+    /**
+     * A yes from the cache is final (a removal evicts the entry before it closes the user's sessions);
+     * a no is checked against the database once, since an addition made on another instance may
+     * not have reached this one's cache yet.
+     */
     public boolean isParticipant(long chatId, long userId) {
-        return members.computeIfAbsent(chatId, id -> Set.copyOf(participants.findUserIds(id))).contains(userId);
-    }
-
-    /** Reads the database, bypassing and refreshing the cache: for decisions at connect time. */
-    public boolean isParticipantNow(long chatId, long userId) {
-        Set<Long> fresh = Set.copyOf(participants.findUserIds(chatId));
+        if (members.computeIfAbsent(chatId, this::load).contains(userId)) {
+            return true;
+        }
+        Set<Long> fresh = load(chatId);
         members.put(chatId, fresh);
         return fresh.contains(userId);
+    }
+
+    private Set<Long> load(long chatId) {
+        return Set.copyOf(participants.findUserIds(chatId));
     }
 
     public void forget(long chatId) {

@@ -31,7 +31,6 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 import io.chat.auth.AccessTokenVerifier;
 import io.chat.auth.InvalidToken;
 import io.chat.auth.VerifiedAccess;
-import io.chat.chat.ParticipantDirectory;
 import io.chat.fanout.ChatEvent;
 import io.chat.fanout.ChatEventBus;
 import io.chat.message.MessageService;
@@ -53,7 +52,6 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private static final Duration ROUTING_WAIT = Duration.ofSeconds(2);
 
     private final AccessTokenVerifier tokens;
-    private final ParticipantDirectory participants;
     private final ConnectionClaims claims;
     private final LocalSessions sessions;
     private final MessageService messages;
@@ -64,13 +62,12 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final TaskScheduler scheduler;
     private final WebSocketSettings settings;
 
-    ChatSocketHandler(AccessTokenVerifier tokens, ParticipantDirectory participants, ConnectionClaims claims,
+    ChatSocketHandler(AccessTokenVerifier tokens, ConnectionClaims claims,
             LocalSessions sessions, MessageService messages, InboundFrameParser parser,
             SubscribableChannel inboundFrameChannel, ServerFrames frames, ChatEventBus bus,
             @Qualifier("taskScheduler") TaskScheduler scheduler,
             WebSocketSettings settings) {
         this.tokens = tokens;
-        this.participants = participants;
         this.claims = claims;
         this.sessions = sessions;
         this.messages = messages;
@@ -94,17 +91,19 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         }
         long userId = access.user().id();
         Long chatId = attribute(socket, ChatHandshakeInterceptor.CHAT_ID, Long.class);
-        if (chatId == null || !participants.isParticipantNow(chatId, userId)) {
+        ConnectionClaims.Admission admission = chatId == null ? ConnectionClaims.Admission.NOT_PARTICIPANT
+                : claims.admit(chatId, userId, socket.getId());
+        if (admission == ConnectionClaims.Admission.NOT_PARTICIPANT) {
             log.info("ws.access_denied session={} user={} chat={}", socket.getId(), userId, chatId);
             socket.close(CloseCodes.ACCESS_DENIED);
             return;
         }
-        Long lastMessageId = lastMessageId(socket);
-        if (!claims.claim(chatId, userId, socket.getId())) {
+        if (admission == ConnectionClaims.Admission.ALREADY_CONNECTED) {
             log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
             socket.close(CloseCodes.ALREADY_CONNECTED);
             return;
         }
+        Long lastMessageId = lastMessageId(socket);
         ChatSession session = new ChatSession(
                 new ConcurrentWebSocketSessionDecorator(socket, (int) settings.sendTimeLimit().toMillis(),
                         settings.sendBufferBytes(), ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE),

@@ -2,7 +2,6 @@ package io.chat.loadtest;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ final class ConnectRun {
 
     private final Options options;
     private final ChatApi api;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final DeliveryStats unused = new DeliveryStats();
     private final Histogram openMicros = new ConcurrentHistogram(60_000_000L, 3);
     private final LongAdder failures = new LongAdder();
@@ -49,7 +47,7 @@ final class ConnectRun {
         for (int k = 0; k < total; k++) {
             inFlight.acquire();
             URI instance = options.urls().get(k % options.urls().size());
-            LoadClient client = LoadClient.open(http, instance, chats.get(k / usersPerChat),
+            LoadClient client = LoadClient.open(instance, chats.get(k / usersPerChat),
                     users.get(k % usersPerChat).access(), unused);
             clients.add(client);
             client.established.whenComplete((nanos, failure) -> {

@@ -1,72 +1,70 @@
 package io.chat.loadtest;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
- * One WebSocket connection of the tool (the JDK's client: one selector thread multiplexes every
- * socket, so ten thousand of them cost little). Frames are read with {@link MessageFrames}, and
- * sends are chained, since a WebSocket takes one outstanding send at a time.
+ * One WebSocket connection of the tool, on reactor-netty: a couple of event-loop threads serve
+ * every socket, and opening one costs a TCP connect and an upgrade, nothing more. (The JDK's
+ * client was tried first: its per-open overhead made the tool, not the server, the bottleneck of
+ * the {@code connect} scenario.) Frames are read with {@link MessageFrames}.
  */
-final class LoadClient implements WebSocket.Listener {
+final class LoadClient {
+
+    /** Shared by every client: no pooling, since each WebSocket keeps its own connection. */
+    private static final HttpClient HTTP = HttpClient.create(ConnectionProvider.newConnection());
+    private static final WebsocketClientSpec SPEC = WebsocketClientSpec.builder().build();
 
     private final DeliveryStats stats;
     private final BitSet seen = new BitSet();
-    private final StringBuilder partial = new StringBuilder();
     private final long openStartedNanos = System.nanoTime();
+    private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
     final CompletableFuture<Long> established = new CompletableFuture<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private CompletableFuture<WebSocket> sending;
 
     private LoadClient(DeliveryStats stats) {
         this.stats = stats;
     }
 
     /** Opens a connection; {@link #established} completes with the open-to-greeting time in nanoseconds. */
-    static LoadClient open(HttpClient http, URI base, long chatId, String token, DeliveryStats stats) {
+    static LoadClient open(URI base, long chatId, String token, DeliveryStats stats) {
         LoadClient client = new LoadClient(stats);
-        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "/ws/chat/" + chatId + "/?token=" + token);
-        client.sending = http.newWebSocketBuilder().buildAsync(ws, client);
-        client.sending.whenComplete((socket, failure) -> {
-            if (failure != null) {
-                client.established.completeExceptionally(failure);
-                client.closed.complete(-1);
-            }
-        });
+        String uri = base.toString().replaceFirst("^http", "ws") + "/ws/chat/" + chatId + "/?token=" + token;
+        HTTP.websocket(SPEC).uri(uri).handle((inbound, outbound) -> {
+            inbound.receiveCloseStatus().subscribe(status -> client.closing(status.code(), status.reasonText()));
+            Mono<Void> reading = inbound.aggregateFrames().receiveFrames()
+                    .doOnNext(frame -> {
+                        if (frame instanceof TextWebSocketFrame text) {
+                            client.handle(text.text());
+                        }
+                    })
+                    .then();
+            Mono<Void> writing = outbound.sendString(client.outgoing.asFlux(), java.nio.charset.StandardCharsets.UTF_8)
+                    .then();
+            return Mono.when(reading, writing);
+        }).subscribe(ignored -> {
+        }, failure -> client.failed(failure), () -> client.closing(1000, "done"));
         return client;
     }
 
-    synchronized void send(String text) {
-        sending = sending.thenCompose(socket -> socket.sendText("{\"type\":\"message\",\"text\":\"" + text + "\"}", true));
+    void send(String text) {
+        synchronized (outgoing) {
+            outgoing.tryEmitNext("{\"type\":\"message\",\"text\":\"" + text + "\"}");
+        }
     }
 
     void close() {
-        sending.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
-    }
-
-    void abort() {
-        sending.thenAccept(WebSocket::abort);
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            String frame = partial.toString();
-            partial.setLength(0);
-            handle(frame);
+        synchronized (outgoing) {
+            outgoing.tryEmitComplete();
         }
-        webSocket.request(1);
-        return null;
     }
 
     private void handle(String frame) {
@@ -84,16 +82,13 @@ final class LoadClient implements WebSocket.Listener {
         }
     }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        established.completeExceptionally(new IllegalStateException("closed with " + statusCode + " " + reason));
-        closed.complete(statusCode);
-        return null;
+    private void closing(int code, String reason) {
+        established.completeExceptionally(new IllegalStateException("closed with " + code + " " + reason));
+        closed.complete(code);
     }
 
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        established.completeExceptionally(error);
+    private void failed(Throwable failure) {
+        established.completeExceptionally(failure);
         closed.complete(-1);
     }
 }

@@ -1,7 +1,6 @@
 package io.chat.loadtest;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,6 @@ final class MessagingRun {
 
     private final Options options;
     private final ChatApi api;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final DeliveryStats stats = new DeliveryStats();
     private final List<LoadClient> clients = new ArrayList<>();
 
@@ -63,7 +61,7 @@ final class MessagingRun {
 
     private void connect(long chat, ChatApi.User user) {
         URI instance = options.urls().get(clients.size() % options.urls().size());
-        clients.add(LoadClient.open(http, instance, chat, user.access(), stats));
+        clients.add(LoadClient.open(instance, chat, user.access(), stats));
     }
 
     private void awaitEstablished() throws Exception {
