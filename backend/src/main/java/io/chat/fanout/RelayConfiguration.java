@@ -33,13 +33,14 @@ class RelayConfiguration {
     StompRelayChatEventBus chatEventBus(@Lazy ChatEventListener listener, ReactorNettyTcpStompClient client,
             BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
         BrokerSettings.Relay relay = settings.relay();
-        return new StompRelayChatEventBus(listener, (name, onConnected) -> {
+        String address = relay.host() + ":" + relay.port();
+        return new StompRelayChatEventBus(listener, address, (name, onConnected, watcher) -> {
             StompHeaders connect = new StompHeaders();
             connect.setLogin(relay.login());
             connect.setPasscode(relay.passcode());
             // RabbitMQ refuses a CONNECT without the virtual host
             connect.setHost(relay.virtualHost());
-            return new StompLink(name, client, connect, scheduler, onConnected);
+            return new StompLink(name, client, connect, scheduler, onConnected, watcher);
         });
     }
 
