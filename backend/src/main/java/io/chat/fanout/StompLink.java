@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
@@ -47,7 +46,7 @@ final class StompLink {
     }
 
     private final String name;
-    private final ReactorNettyTcpStompClient client;
+    private final RelayStompClient client;
     private final StompHeaders connectHeaders;
     private final TaskScheduler scheduler;
     private final Consumer<StompSession> onConnected;
@@ -62,7 +61,7 @@ final class StompLink {
     private String brokerError;
     private volatile StompSession session;
 
-    StompLink(String name, ReactorNettyTcpStompClient client, StompHeaders connectHeaders, TaskScheduler scheduler,
+    StompLink(String name, RelayStompClient client, StompHeaders connectHeaders, TaskScheduler scheduler,
             Consumer<StompSession> onConnected, Watcher watcher) {
         this.name = name;
         this.client = client;
@@ -186,16 +185,24 @@ final class StompLink {
     }
 
     /** Callbacks of one connect attempt. */
-    private final class Handler extends StompSessionHandlerAdapter {
+    private final class Handler extends StompSessionHandlerAdapter implements RelayStompClient.AttemptHandler {
 
         private final long attemptNumber;
+        private volatile StompSession created;
+        private volatile boolean answered;
 
         Handler(long attemptNumber) {
             this.attemptNumber = attemptNumber;
         }
 
         @Override
+        public void sessionCreated(StompSession session) {
+            created = session;
+        }
+
+        @Override
         public void afterConnected(StompSession connected, StompHeaders headers) {
+            answered = true;
             connected(attemptNumber, connected);
         }
 
@@ -227,6 +234,16 @@ final class StompLink {
                 }
             }
             log.debug("broker.error link={} attempt={}: {}", name, attemptNumber, error);
+            StompSession refused = created;
+            if (!answered && refused != null) {
+                // CONNECT refused: RabbitMQ would hold the socket open for a while; give up on it now
+                failed(attemptNumber, new IllegalStateException("CONNECT refused"));
+                try {
+                    refused.disconnect();
+                } catch (RuntimeException alreadyGone) {
+                    // nothing to do: closing anyway
+                }
+            }
         }
     }
 }
