@@ -117,6 +117,11 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         return subscriber.isConnected();
     }
 
+    /** The id this instance tags its events with, as its log lines name it. */
+    String origin() {
+        return instanceId;
+    }
+
     int subscriptionCount() {
         synchronized (wanted) {
             return wanted.size();
