@@ -26,6 +26,7 @@ final class BrokerHealthIndicator implements HealthIndicator {
                 .withDetail("publisher", bus.publisherConnected() ? "connected" : "reconnecting")
                 .withDetail("subscriber", bus.subscriberConnected() ? "connected" : "reconnecting")
                 .withDetail("chats", bus.subscriptionCount())
+                .withDetail("origin", bus.origin())
                 .build();
     }
 }

@@ -6,7 +6,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.converter.StringMessageConverter;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -19,10 +18,8 @@ class RelayConfiguration {
     private static final long[] HEARTBEAT_MILLIS = {10_000, 10_000};
 
     @Bean(destroyMethod = "shutdown")
-    ReactorNettyTcpStompClient stompClient(BrokerSettings settings,
-            @Qualifier("taskScheduler") TaskScheduler scheduler) {
-        ReactorNettyTcpStompClient client = new ReactorNettyTcpStompClient(settings.relay().host(),
-                settings.relay().port());
+    RelayStompClient stompClient(BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
+        RelayStompClient client = new RelayStompClient(settings.relay().host(), settings.relay().port());
         client.setMessageConverter(new StringMessageConverter());
         client.setTaskScheduler(scheduler);
         client.setDefaultHeartbeat(HEARTBEAT_MILLIS);
@@ -30,16 +27,17 @@ class RelayConfiguration {
     }
 
     @Bean
-    StompRelayChatEventBus chatEventBus(@Lazy ChatEventListener listener, ReactorNettyTcpStompClient client,
+    StompRelayChatEventBus chatEventBus(@Lazy ChatEventListener listener, RelayStompClient client,
             BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
         BrokerSettings.Relay relay = settings.relay();
-        return new StompRelayChatEventBus(listener, (name, onConnected) -> {
+        String address = relay.host() + ":" + relay.port();
+        return new StompRelayChatEventBus(listener, address, (name, onConnected, watcher) -> {
             StompHeaders connect = new StompHeaders();
             connect.setLogin(relay.login());
             connect.setPasscode(relay.passcode());
             // RabbitMQ refuses a CONNECT without the virtual host
             connect.setHost(relay.virtualHost());
-            return new StompLink(name, client, connect, scheduler, onConnected);
+            return new StompLink(name, client, connect, scheduler, onConnected, watcher);
         });
     }
 

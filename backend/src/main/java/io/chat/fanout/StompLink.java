@@ -3,11 +3,11 @@ package io.chat.fanout;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.messaging.simp.stomp.ReactorNettyTcpStompClient;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
@@ -15,46 +15,81 @@ import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * One long-lived STOMP connection to RabbitMQ that heals itself: when it drops, it is opened again
- * with exponential backoff, and {@code onConnected} runs again on the new session (to restore
- * subscriptions). Loss and recovery are logged once each, not per message.
+ * One long-lived STOMP connection to RabbitMQ that heals itself: when it drops, or cannot be opened,
+ * it is tried again with exponential backoff, and {@code onConnected} runs on every new session (to
+ * restore subscriptions). It reports each change to a {@link Watcher}, which decides what to log:
+ * the link itself logs retries at DEBUG only, so an outage costs one line, not one per attempt.
+ *
+ * <p>Spring's STOMP client reports a failed connect twice (the connect future and the session
+ * handler) and may report a lost connection late; each connect is therefore numbered, and news of
+ * an attempt that is no longer the current one is ignored. Without that, every failure would start
+ * another retry chain and their number would double at each attempt.
  */
 final class StompLink {
 
     private static final Logger log = LoggerFactory.getLogger(StompLink.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+    /** Upper bound of the backoff: a restarted broker is found again within a few seconds. */
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    /**
+     * A broker that accepts TCP but never answers CONNECT would otherwise hold the link forever:
+     * STOMP heartbeats only start once the broker has answered.
+     */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Told of every change of a link; called outside the link's lock. */
+    interface Watcher {
+
+        void connected(StompLink link);
+
+        void failed(StompLink link, String cause);
+    }
 
     private final String name;
-    private final ReactorNettyTcpStompClient client;
+    private final RelayStompClient client;
     private final StompHeaders connectHeaders;
     private final TaskScheduler scheduler;
     private final Consumer<StompSession> onConnected;
+    private final Watcher watcher;
 
-    private volatile StompSession session;
-    private volatile boolean running;
-    private volatile boolean reportedDown;
-    private boolean connecting;
+    private final Object lock = new Object();
+    /** Number of the current connect attempt; bumped at each connect and at each failure. Guarded by lock. */
+    private long attempt;
+    private boolean running;
     private Duration nextRetry = FIRST_RETRY;
+    /** The last ERROR frame of the broker on the current attempt, to say why it closed. Guarded by lock. */
+    private String brokerError;
+    private volatile StompSession session;
 
-    StompLink(String name, ReactorNettyTcpStompClient client, StompHeaders connectHeaders, TaskScheduler scheduler,
-            Consumer<StompSession> onConnected) {
+    StompLink(String name, RelayStompClient client, StompHeaders connectHeaders, TaskScheduler scheduler,
+            Consumer<StompSession> onConnected, Watcher watcher) {
         this.name = name;
         this.client = client;
         this.connectHeaders = connectHeaders;
         this.scheduler = scheduler;
         this.onConnected = onConnected;
+        this.watcher = watcher;
+    }
+
+    String name() {
+        return name;
     }
 
     void start() {
-        running = true;
+        synchronized (lock) {
+            running = true;
+        }
         connect();
     }
 
     void stop() {
-        running = false;
-        StompSession current = session;
-        session = null;
+        StompSession current;
+        synchronized (lock) {
+            running = false;
+            attempt++;
+            current = session;
+            session = null;
+        }
         if (current != null && current.isConnected()) {
             try {
                 current.disconnect();
@@ -74,68 +109,114 @@ final class StompLink {
         return session() != null;
     }
 
-    private synchronized void connect() {
-        if (!running || connecting) {
+    private void connect() {
+        long current;
+        synchronized (lock) {
+            if (!running || session != null) {
+                return;
+            }
+            current = ++attempt;
+            brokerError = null;
+        }
+        log.debug("broker.link_connecting link={} attempt={}", name, current);
+        try {
+            client.connectAsync(connectHeaders, new Handler(current)).whenComplete((connected, failure) -> {
+                if (failure != null) {
+                    failed(current, failure);
+                }
+            });
+        } catch (RuntimeException refused) {
+            failed(current, refused);
             return;
         }
-        connecting = true;
-        client.connectAsync(connectHeaders, new Handler()).whenComplete((connected, failure) -> {
-            synchronized (this) {
-                connecting = false;
+        scheduler.schedule(() -> {
+            synchronized (lock) {
+                if (current != attempt || session != null) {
+                    return;
+                }
             }
-            if (failure != null) {
-                retryLater(failure);
-            }
-        });
+            failed(current, new TimeoutException("no CONNECTED frame within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+        }, Instant.now().plus(CONNECT_TIMEOUT));
     }
 
-    private void retryLater(Throwable cause) {
-        session = null;
-        if (!running) {
+    private void connected(long current, StompSession connected) {
+        boolean stale;
+        synchronized (lock) {
+            stale = current != attempt || !running;
+            if (!stale) {
+                session = connected;
+                nextRetry = FIRST_RETRY;
+            }
+        }
+        if (stale) {
+            // an attempt given up (timed out, or the link stopped) that connected after all
+            try {
+                connected.disconnect();
+            } catch (RuntimeException alreadyGone) {
+                // nothing to do
+            }
             return;
         }
-        if (!reportedDown) {
-            reportedDown = true;
-            log.warn("broker.link_down link={}: {}; events of this instance stay local until it is back "
-                    + "(messages are still stored); reconnecting", name, cause.toString());
-        }
+        log.debug("broker.link_connected link={} attempt={}", name, current);
+        onConnected.accept(connected);
+        watcher.connected(this);
+    }
+
+    private void failed(long current, Throwable cause) {
         Duration delay;
-        synchronized (this) {
+        String reason;
+        synchronized (lock) {
+            if (current != attempt) {
+                return; // already handled, or news of an attempt given up
+            }
+            attempt++;
+            session = null;
+            reason = cause.toString() + (brokerError == null ? "" : " (broker: " + brokerError + ")");
+            if (!running) {
+                return;
+            }
             delay = nextRetry;
-            nextRetry = nextRetry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextRetry.multipliedBy(2);
+            Duration doubled = nextRetry.multipliedBy(2);
+            nextRetry = doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;
         }
+        log.debug("broker.link_retry link={} in={}ms: {}", name, delay.toMillis(), reason);
+        watcher.failed(this, reason);
         scheduler.schedule(this::connect, Instant.now().plus(delay));
     }
 
-    private final class Handler extends StompSessionHandlerAdapter {
+    /** Callbacks of one connect attempt. */
+    private final class Handler extends StompSessionHandlerAdapter implements RelayStompClient.AttemptHandler {
+
+        private final long attemptNumber;
+        private volatile StompSession created;
+        private volatile boolean answered;
+
+        Handler(long attemptNumber) {
+            this.attemptNumber = attemptNumber;
+        }
+
+        @Override
+        public void sessionCreated(StompSession session) {
+            created = session;
+        }
 
         @Override
         public void afterConnected(StompSession connected, StompHeaders headers) {
-            synchronized (StompLink.this) {
-                nextRetry = FIRST_RETRY;
-            }
-            session = connected;
-            onConnected.accept(connected);
-            if (reportedDown) {
-                reportedDown = false;
-                log.info("broker.link_up link={}: connected again, subscriptions restored", name);
-            } else {
-                log.info("broker.link_up link={}", name);
-            }
+            answered = true;
+            connected(attemptNumber, connected);
         }
 
         @Override
         public void handleTransportError(StompSession failed, Throwable failure) {
-            // called for a failed connect and for a lost connection alike
-            if (session == failed || session == null) {
-                retryLater(failure);
-            }
+            // a failed connect and a lost connection alike
+            failed(attemptNumber, failure);
         }
 
         @Override
         public void handleException(StompSession failed, StompCommand command, StompHeaders headers, byte[] payload,
                 Throwable failure) {
-            log.warn("broker.frame_failed link={} command={}: {}", name, command, failure.toString());
+            log.warn("broker.frame_failed link={} command={} destination={}: {}", name, command,
+                    headers.getDestination(), failure.toString());
         }
 
         @Override
@@ -145,8 +226,24 @@ final class StompLink {
 
         @Override
         public void handleFrame(StompHeaders headers, Object payload) {
-            // ERROR frames from the broker; the connection is closed after them and healed by the retry
-            log.warn("broker.error link={} message={}", name, headers.getFirst("message"));
+            // an ERROR frame: the broker closes the connection next, and failed() says why
+            String error = headers.getFirst("message") + (payload == null ? "" : ": " + payload.toString().strip());
+            synchronized (lock) {
+                if (attemptNumber == attempt) {
+                    brokerError = error;
+                }
+            }
+            log.debug("broker.error link={} attempt={}: {}", name, attemptNumber, error);
+            StompSession refused = created;
+            if (!answered && refused != null) {
+                // CONNECT refused: RabbitMQ would hold the socket open for a while; give up on it now
+                failed(attemptNumber, new IllegalStateException("CONNECT refused"));
+                try {
+                    refused.disconnect();
+                } catch (RuntimeException alreadyGone) {
+                    // nothing to do: closing anyway
+                }
+            }
         }
     }
 }

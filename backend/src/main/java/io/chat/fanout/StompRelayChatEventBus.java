@@ -37,22 +37,30 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     private final StompLink subscriber;
     /** Chats with a local session; guarded by itself, as is {@code active}. */
     private final Set<Long> wanted = new HashSet<>();
-    /** Subscriptions on the current subscriber session. */
-    private final Map<Long, StompSession.Subscription> active = new HashMap<>();
+    /** Subscriptions made, each with the subscriber session it was made on. */
+    private final Map<Long, Subscribed> active = new HashMap<>();
+    private final RelayState state;
     private volatile boolean running;
 
-    StompRelayChatEventBus(ChatEventListener listener, StompLinkFactory links) {
+    StompRelayChatEventBus(ChatEventListener listener, String relayAddress, StompLinkFactory links) {
         this.listener = listener;
-        // names this instance's events, so that it can drop its own echo; new at each start
+        // Names this instance's events so that it can drop its own echo. Random at each start rather
+        // than chat.cluster.instance-id: two instances configured with the same id by mistake would
+        // otherwise silently drop each other's events.
         this.instanceId = UUID.randomUUID().toString();
+        this.state = new RelayState(relayAddress, instanceId, this::isConnected, this::subscriptionCount);
         this.publisher = links.link("publisher", session -> {
-        });
-        this.subscriber = links.link("subscriber", this::restoreSubscriptions);
+        }, state);
+        this.subscriber = links.link("subscriber", this::restoreSubscriptions, state);
     }
 
     /** Makes the links; a seam that keeps connection settings out of this class. */
     interface StompLinkFactory {
-        StompLink link(String name, Consumer<StompSession> onConnected);
+        StompLink link(String name, Consumer<StompSession> onConnected, StompLink.Watcher watcher);
+    }
+
+    /** A subscription and the session that carries it: one made on a lost session must be made again. */
+    private record Subscribed(StompSession session, StompSession.Subscription subscription) {
     }
 
     @Override
@@ -60,7 +68,7 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         listener.onEvent(event);
         StompSession session = publisher.session();
         if (session == null) {
-            return; // logged once by the link; other instances' clients recover by id
+            return; // logged once by RelayState; other instances' clients recover by id
         }
         try {
             session.send(ChatEventCodec.headers(event, instanceId), event.frame());
@@ -74,7 +82,8 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         synchronized (wanted) {
             wanted.add(chatId);
             StompSession session = subscriber.session();
-            if (session == null) {
+            Subscribed existing = active.get(chatId);
+            if (session == null || existing != null && existing.session() == session) {
                 return CompletableFuture.completedFuture(null);
             }
             return subscribeOn(session, chatId);
@@ -85,10 +94,10 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     public void unsubscribe(long chatId) {
         synchronized (wanted) {
             wanted.remove(chatId);
-            StompSession.Subscription subscription = active.remove(chatId);
-            if (subscription != null && subscriber.isConnected()) {
+            Subscribed subscribed = active.remove(chatId);
+            if (subscribed != null && subscribed.session().isConnected()) {
                 try {
-                    subscription.unsubscribe();
+                    subscribed.subscription().unsubscribe();
                 } catch (RuntimeException lost) {
                     log.debug("broker.unsubscribe_failed chat={}: {}", chatId, lost.toString());
                 }
@@ -108,17 +117,29 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         return subscriber.isConnected();
     }
 
+    /** The id this instance tags its events with, as its log lines name it. */
+    String origin() {
+        return instanceId;
+    }
+
     int subscriptionCount() {
         synchronized (wanted) {
             return wanted.size();
         }
     }
 
+    /**
+     * Makes again, on a new subscriber session, every subscription still wanted. One already made on
+     * this very session (a chat opened between the connect and this call) is kept: subscribing twice
+     * would deliver each event twice.
+     */
     private void restoreSubscriptions(StompSession session) {
         synchronized (wanted) {
-            active.clear();
+            active.values().removeIf(subscribed -> subscribed.session() != session);
             for (Long chatId : wanted) {
-                subscribeOn(session, chatId);
+                if (!active.containsKey(chatId)) {
+                    subscribeOn(session, chatId);
+                }
             }
         }
     }
@@ -133,7 +154,7 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
             StompSession.Subscription subscription = session.subscribe(headers, new Inbound());
             subscription.addReceiptTask(() -> routed.complete(null));
             subscription.addReceiptLostTask(() -> routed.complete(null));
-            active.put(chatId, subscription);
+            active.put(chatId, new Subscribed(session, subscription));
         } catch (RuntimeException lost) {
             // still wanted: restored when the subscriber link is back
             log.debug("broker.subscribe_failed chat={}: {}", chatId, lost.toString());

@@ -3,7 +3,9 @@ package io.chat.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +14,13 @@ import io.chat.support.Instances;
 import io.chat.support.Rabbit;
 import io.chat.support.TestUser;
 import io.chat.support.WsClient;
+import tools.jackson.databind.JsonNode;
 
-/** RabbitMQ holds a fixed, small number of STOMP connections per instance, whatever its number of clients. */
+/**
+ * RabbitMQ holds a fixed, small number of STOMP connections per instance, whatever its number of
+ * clients. The instance logs in as a broker user of its own, so that its connections are counted
+ * apart from those of tests running alongside on the same broker.
+ */
 class BrokerConnectionCountTest {
 
     static final int CLIENTS = 1000;
@@ -22,9 +29,9 @@ class BrokerConnectionCountTest {
 
     @Test
     void thousandClientsOnOneInstanceUseAtMostFourBrokerConnections() {
-        int before = Rabbit.stompConnections().size();
         List<WsClient> clients = new ArrayList<>();
-        try (Instances cluster = Instances.start(1)) {
+        try (Rabbit.User broker = Rabbit.newUser("count");
+                Instances cluster = Instances.start(1, broker.relayArgs())) {
             Api api = cluster.api(0);
             List<TestUser> users = new ArrayList<>();
             for (int i = 0; i < USERS; i++) {
@@ -32,16 +39,30 @@ class BrokerConnectionCountTest {
             }
             TestUser[] everyone = users.toArray(TestUser[]::new);
             // 100 chats of 10 users: one connection per user per chat gives 1000 sockets, 100 subscriptions
+            long lastChat = 0;
             for (int chatIndex = 0; chatIndex < CLIENTS / USERS; chatIndex++) {
-                long chat = api.newChat(everyone[0], java.util.Arrays.copyOfRange(everyone, 1, USERS));
+                lastChat = api.newChat(everyone[0], Arrays.copyOfRange(everyone, 1, USERS));
                 for (TestUser user : users) {
-                    clients.add(WsClient.open(api.wsUrl(chat), user.access()));
+                    clients.add(WsClient.open(api.wsUrl(lastChat), user.access()));
                 }
             }
             assertThat(clients).hasSize(CLIENTS);
-            int used = Rabbit.stompConnections().size() - before;
-            assertThat(used).isPositive().isLessThanOrEqualTo(MAX_STOMP_CONNECTIONS_PER_INSTANCE);
+
+            int used = broker.stompConnections();
             System.out.printf("STOMP connections for %d WebSocket clients on one instance: %d%n", CLIENTS, used);
+            assertThat(used).isPositive().isLessThanOrEqualTo(MAX_STOMP_CONNECTIONS_PER_INSTANCE);
+            JsonNode health = api.get("/actuator/health", null).json().get("components").get("broker");
+            assertThat(health.get("status").asString()).isEqualTo("UP");
+            assertThat(health.get("details").get("chats").asInt()).as("one subscription per chat")
+                    .isEqualTo(CLIENTS / USERS);
+
+            // and fan-out still reaches every client of a chat at that size
+            WsClient sender = clients.get(clients.size() - 1);
+            sender.sendJson(Map.of("type", "message", "text", "to ten"));
+            JsonNode sent = sender.next();
+            for (WsClient client : clients.subList(clients.size() - USERS, clients.size() - 1)) {
+                assertThat(client.next()).isEqualTo(sent);
+            }
         } finally {
             clients.forEach(WsClient::close);
         }

@@ -1,7 +1,6 @@
 package io.chat.support;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,15 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 
 /**
- * The local RabbitMQ, driven as an operator would: {@code rabbitmqctl}, {@code rabbitmq-plugins}
- * and the management API (guest/guest on 15672).
+ * The local RabbitMQ, driven as an operator would: {@code rabbitmqctl} and the management API
+ * (guest/guest on 15672). Faults are made for one test's own broker user, never for the whole
+ * broker: other tests may be using it at the same time.
  */
 public final class Rabbit {
 
@@ -35,51 +37,82 @@ public final class Rabbit {
                 .filter(line -> line.contains("->")).toList();
     }
 
-    /** Closes every STOMP connection from the broker's side, as a network cut would. */
-    public static void closeStompConnections() throws IOException, InterruptedException {
-        JsonNode connections = Api.parse(HTTP.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/connections"))
-                .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString()).body());
-        for (JsonNode connection : connections) {
-            if (connection.get("protocol").asString().startsWith("STOMP")) {
-                String name = URLEncoder.encode(connection.get("name").asString(), StandardCharsets.UTF_8)
-                        .replace("+", "%20");
-                HTTP.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/connections/" + name))
-                        .header("Authorization", AUTH).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-            }
+    /**
+     * A RabbitMQ user of its own for the instances of one test, with every permission on the
+     * virtual host {@code /}: its connections can be told from those of tests running alongside on
+     * the same broker, and faults can be made for it alone. {@link User#close()} deletes it.
+     */
+    public static User newUser(String purpose) {
+        User user = new User("chat-test-" + purpose + "-" + System.nanoTime(), UUID.randomUUID().toString());
+        run("rabbitmqctl", "-q", "add_user", user.login(), user.password());
+        user.grant();
+        return user;
+    }
+
+    /** A broker account of one test; its methods act on it alone, as an operator would. */
+    public record User(String login, String password) implements AutoCloseable {
+
+        /** Arguments that make an instance's relay log in as this user. */
+        public String[] relayArgs() {
+            return new String[] {"--chat.broker.relay.login=" + login, "--chat.broker.relay.passcode=" + password};
         }
-    }
 
-    /** Stops the STOMP plugin: its connections close and new ones are refused until {@link #startStomp()}. */
-    public static void stopStomp() {
-        run("rabbitmq-plugins", "disable", "rabbitmq_stomp");
-        awaitPort(false);
-    }
-
-    public static void startStomp() {
-        run("rabbitmq-plugins", "enable", "rabbitmq_stomp");
-        awaitPort(true);
-    }
-
-    private static void awaitPort(boolean open) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean listening;
-            try (Socket probe = new Socket("127.0.0.1", 61613)) {
-                listening = true;
-            } catch (IOException refused) {
-                listening = false;
-            }
-            if (listening == open) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        /** Open STOMP connections of this user, from the STOMP plugin itself (no statistics delay). */
+        public int stompConnections() {
+            return (int) run("rabbitmqctl", "-q", "list_stomp_connections", "auth_login").stream()
+                    .filter(login::equals).count();
         }
-        throw new IllegalStateException("port 61613 did not become " + (open ? "open" : "closed"));
+
+        /** Takes away access to the virtual host: the relay's next CONNECT is refused. */
+        public void revoke() {
+            run("rabbitmqctl", "-q", "clear_permissions", "-p", "/", login);
+        }
+
+        public void grant() {
+            run("rabbitmqctl", "-q", "set_permissions", "-p", "/", login, ".*", ".*", ".*");
+        }
+
+        /**
+         * Closes every STOMP connection of this user from the broker's side, as an operator's
+         * "force close" in the management console does; waits until the management API lists as
+         * many as the STOMP plugin has (its statistics lag by a few seconds).
+         *
+         * @return how many were closed
+         */
+        public int closeStompConnections() throws IOException, InterruptedException {
+            int expected = stompConnections();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<String> names = managementConnections();
+            while (names.size() < expected && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                names = managementConnections();
+            }
+            for (String name : names) {
+                String path = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+                HTTP.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/connections/" + path))
+                        .header("Authorization", AUTH).header("X-Reason", "closed by a test").DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            return names.size();
+        }
+
+        private List<String> managementConnections() throws IOException, InterruptedException {
+            JsonNode connections = Api.parse(HTTP.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/connections"))
+                    .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString()).body());
+            List<String> names = new ArrayList<>();
+            for (JsonNode connection : connections) {
+                if (login.equals(connection.path("user").asString())
+                        && connection.path("protocol").asString().startsWith("STOMP")) {
+                    names.add(connection.get("name").asString());
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public void close() {
+            run("rabbitmqctl", "-q", "delete_user", login);
+        }
     }
 
     private static List<String> run(String... command) {
