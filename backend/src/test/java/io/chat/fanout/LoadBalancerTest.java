@@ -20,7 +20,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 
@@ -33,10 +36,13 @@ import io.chat.support.WsClient;
  * The deployment's topology on loopback: haproxy, with the repository's loopback configuration
  * ({@code deploy/haproxy-local.cfg}, kept equal to the compose one but for addresses), in front of
  * two relay-mode instances. Upgrades pass through it, connections spread over both instances, and
- * clients talk to each other whichever instance they landed on: no stickiness. Needs {@code haproxy}
+ * clients talk to each other whichever instance they landed on: no stickiness. An instance that is
+ * not ready gets no new sockets, none ready fails open, and the clients of an instance that shuts
+ * down get 1012 and come back through the same address to the other one. Needs {@code haproxy}
  * on the PATH ({@code .ci/run} installs it); skipped otherwise, except the check that the two
  * configuration files agree.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadBalancerTest {
 
     static final int CLIENTS = 8;
@@ -84,13 +90,13 @@ class LoadBalancerTest {
     @AfterEach
     void closeClientsAndMakeInstancesReadyAgain() {
         clients.forEach(WsClient::close);
-        if (cluster != null) {
+        if (cluster != null && cluster.context(0).isActive() && cluster.context(1).isActive()) {
             for (int i = 0; i < 2; i++) {
                 AvailabilityChangeEvent.publish(cluster.context(i), ReadinessState.ACCEPTING_TRAFFIC);
             }
-            awaitHaproxy("both instances back in rotation", () -> serverUp("app1") && serverUp("app2"));
+            await("both instances back in rotation", () -> serverUp("app1") && serverUp("app2"));
             // Counts of the next test start from zero: closes are handled asynchronously.
-            awaitHaproxy("every socket closed", () -> sessionsOn(0) == 0 && sessionsOn(1) == 0);
+            await("every socket closed", () -> sessionsOn(0) == 0 && sessionsOn(1) == 0);
         }
     }
 
@@ -133,7 +139,7 @@ class LoadBalancerTest {
 
         // As while it shuts down, or loses the database.
         AvailabilityChangeEvent.publish(cluster.context(0), ReadinessState.REFUSING_TRAFFIC);
-        awaitHaproxy("app1 out of the ready pool", () -> !serverUp("app1"));
+        await("app1 out of the ready pool", () -> !serverUp("app1"));
         for (TestUser user : users.subList(0, CLIENTS)) {
             clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
         }
@@ -142,7 +148,7 @@ class LoadBalancerTest {
 
         // As during a RabbitMQ outage, which every instance sees: serve by liveness rather than 503.
         AvailabilityChangeEvent.publish(cluster.context(1), ReadinessState.REFUSING_TRAFFIC);
-        awaitHaproxy("app2 out of the ready pool", () -> !serverUp("app2"));
+        await("app2 out of the ready pool", () -> !serverUp("app2"));
         assertThat(lb.get("/actuator/health/liveness", null).status()).isEqualTo(200);
         for (TestUser user : users.subList(CLIENTS, 2 * CLIENTS)) {
             clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
@@ -151,6 +157,53 @@ class LoadBalancerTest {
         clients.get(2 * CLIENTS - 1).sendJson(Map.of("type", "message", "text", "still served"));
         for (WsClient client : clients) {
             assertThat(client.nextOfType("message").get("data").get("text").asString()).isEqualTo("still served");
+        }
+    }
+
+    /** A deploy or a scale-in, as the contract has it: 1012, then a reconnect elsewhere with nothing lost. */
+    @Test
+    @Order(Integer.MAX_VALUE) // it stops an instance for good: the last test of the class
+    void clientsOfAnInstanceThatShutsDownGet1012AndReconnectThroughTheBalancerToTheOtherWithoutLoss() {
+        assumeHaproxy();
+        List<TestUser> users = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            users.add(lb.newUser());
+        }
+        long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
+        for (TestUser user : users) {
+            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
+        }
+        int onFirst = (int) sessionsOn(0);
+        assertThat(onFirst).isPositive();
+
+        cluster.context(0).close();
+        await(onFirst + " clients closed", () -> clients.stream().filter(WsClient::isClosed).count() >= onFirst);
+        List<Integer> dropped = new ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            (clients.get(i).isClosed() ? dropped : kept).add(i);
+        }
+        assertThat(dropped).as("exactly the clients of the stopped instance were closed").hasSize(onFirst);
+        for (int i : dropped) {
+            assertThat(clients.get(i).awaitClose()).isEqualTo(new WsClient.Closed(1012, "Service restart"));
+        }
+
+        clients.get(kept.get(0)).sendJson(Map.of("type", "message", "text", "while you were away"));
+        for (int i : kept) {
+            assertThat(clients.get(i).nextOfType("message").get("data").get("text").asString())
+                    .isEqualTo("while you were away");
+        }
+        for (int i : dropped) {
+            // The same address as before: only the balancer knows where it leads now.
+            clients.set(i, WsClient.open(lb.wsUrl(chat) + "?last_message_id=0", users.get(i).access()));
+            assertThat(clients.get(i).nextOfType("message").get("data").get("text").asString())
+                    .as("missed while reconnecting, replayed").isEqualTo("while you were away");
+        }
+        assertThat(sessionsOn(1)).isEqualTo(CLIENTS);
+
+        clients.get(dropped.get(0)).sendJson(Map.of("type", "message", "text", "back"));
+        for (WsClient client : clients) {
+            assertThat(client.nextOfType("message").get("data").get("text").asString()).isEqualTo("back");
         }
     }
 
@@ -210,11 +263,11 @@ class LoadBalancerTest {
         return last < 0 || log.startsWith("UP", last + name.length());
     }
 
-    private static void awaitHaproxy(String what, BooleanSupplier condition) {
+    private static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + CHECK_SETTLE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("haproxy did not see " + what + " within " + CHECK_SETTLE);
+                throw new AssertionError("not within " + CHECK_SETTLE + ": " + what);
             }
             try {
                 Thread.sleep(100);
