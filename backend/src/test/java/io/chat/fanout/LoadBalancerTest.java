@@ -15,8 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 
 import io.chat.support.Api;
 import io.chat.support.Instances;
@@ -24,64 +33,253 @@ import io.chat.support.TestUser;
 import io.chat.support.WsClient;
 
 /**
- * The deployment's topology on loopback: haproxy, with the repository's own configuration, in front
- * of two relay-mode instances. Upgrades pass through it, connections spread over both instances,
- * and clients talk to each other whichever instance they landed on; no stickiness.
+ * The deployment's topology on loopback: haproxy, with the repository's loopback configuration
+ * ({@code deploy/haproxy-local.cfg}, kept equal to the compose one but for addresses), in front of
+ * two relay-mode instances. Upgrades pass through it, connections spread over both instances, and
+ * clients talk to each other whichever instance they landed on: no stickiness. An instance that is
+ * not ready gets no new sockets, none ready fails open, and the clients of an instance that shuts
+ * down get 1012 and come back through the same address to the other one. Needs {@code haproxy}
+ * on the PATH ({@code .ci/run} installs it); skipped otherwise, except the check that the two
+ * configuration files agree.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadBalancerTest {
 
     static final int CLIENTS = 8;
+    /** Two failed checks two seconds apart, plus slack for a busy machine. */
+    static final Duration CHECK_SETTLE = Duration.ofSeconds(20);
+
+    static Instances cluster;
+    static Process haproxy;
+    static Path haproxyLog;
+    static Api lb;
+
+    final List<WsClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startHaproxyInFrontOfTwoInstances() throws Exception {
+        if (!onPath("haproxy")) {
+            return;
+        }
+        cluster = Instances.start(2);
+        int lbPort = freePort();
+        haproxyLog = Files.createTempFile("haproxy", ".log");
+        ProcessBuilder command = new ProcessBuilder("haproxy", "-db", "-f",
+                repositoryFile("deploy/haproxy-local.cfg").toString())
+                .redirectErrorStream(true).redirectOutput(haproxyLog.toFile());
+        command.environment().putAll(Map.of("CHAT_LB_PORT", String.valueOf(lbPort),
+                "CHAT_APP1", "127.0.0.1:" + cluster.port(0), "CHAT_APP2", "127.0.0.1:" + cluster.port(1)));
+        haproxy = command.start();
+        awaitPort(lbPort);
+        lb = new Api(lbPort);
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        if (haproxy != null) {
+            haproxy.destroy();
+            if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
+                haproxy.destroyForcibly();
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void closeClientsAndMakeInstancesReadyAgain() {
+        clients.forEach(WsClient::close);
+        if (cluster != null && cluster.context(0).isActive() && cluster.context(1).isActive()) {
+            for (int i = 0; i < 2; i++) {
+                AvailabilityChangeEvent.publish(cluster.context(i), ReadinessState.ACCEPTING_TRAFFIC);
+            }
+            await("both instances back in rotation", () -> serverUp("app1") && serverUp("app2"));
+            // Counts of the next test start from zero: closes are handled asynchronously.
+            await("every socket closed", () -> sessionsOn(0) == 0 && sessionsOn(1) == 0);
+        }
+    }
 
     @Test
-    void clientsSpreadOverTwoInstancesBehindHaproxyTalkToEachOther() throws Exception {
-        assumeTrue(onPath("haproxy"), "haproxy is not installed (.ci/run installs it)");
-        try (Instances cluster = Instances.start(2)) {
-            int lbPort = freePort();
-            Path config = Files.createTempFile("haproxy", ".cfg");
-            Files.writeString(config, Files.readString(repositoryFile("deploy/haproxy.cfg"))
-                    .replace("bind :8000", "bind 127.0.0.1:" + lbPort)
-                    // the machine's file limit, not the production one
-                    .replaceFirst("maxconn \\d+", "maxconn 4000")
-                    .replace("app1:8000", "127.0.0.1:" + cluster.port(0))
-                    .replace("app2:8000", "127.0.0.1:" + cluster.port(1)));
-            Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(Files.createTempFile("haproxy", ".log").toFile()).start();
-            List<WsClient> clients = new ArrayList<>();
-            try {
-                awaitPort(lbPort);
-                Api lb = new Api(lbPort);
-                List<TestUser> users = new ArrayList<>();
-                for (int i = 0; i < CLIENTS; i++) {
-                    users.add(lb.newUser());
-                }
-                long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
-                for (TestUser user : users) {
-                    clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
-                }
-                assertThat(sessionsOn(cluster.api(0))).as("instance 1 got some clients").isPositive();
-                assertThat(sessionsOn(cluster.api(1))).as("instance 2 got some clients").isPositive();
-                assertThat(sessionsOn(cluster.api(0)) + sessionsOn(cluster.api(1))).isEqualTo(CLIENTS);
+    void clientsSpreadOverTwoInstancesBehindHaproxyTalkToEachOther() {
+        assumeHaproxy();
+        List<TestUser> users = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            users.add(lb.newUser());
+        }
+        long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
+        for (TestUser user : users) {
+            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
+        }
+        assertThat(sessionsOn(0)).as("instance 1 got some clients").isPositive();
+        assertThat(sessionsOn(1)).as("instance 2 got some clients").isPositive();
+        assertThat(sessionsOn(0) + sessionsOn(1)).isEqualTo(CLIENTS);
 
-                for (int i = 0; i < CLIENTS; i++) {
-                    clients.get(i).sendJson(Map.of("type", "message", "text", "hello from " + i));
-                }
-                for (WsClient client : clients) {
-                    Set<String> heard = new HashSet<>();
-                    for (int i = 0; i < CLIENTS; i++) {
-                        heard.add(client.nextOfType("message").get("data").get("text").asString());
-                    }
-                    assertThat(heard).hasSize(CLIENTS);
-                }
-            } finally {
-                clients.forEach(WsClient::close);
-                haproxy.destroy();
-                haproxy.waitFor(10, TimeUnit.SECONDS);
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.get(i).sendJson(Map.of("type", "message", "text", "hello from " + i));
+        }
+        for (WsClient client : clients) {
+            Set<String> heard = new HashSet<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                heard.add(client.nextOfType("message").get("data").get("text").asString());
+            }
+            assertThat(heard).hasSize(CLIENTS);
+        }
+    }
+
+    @Test
+    void anInstanceThatIsNotReadyGetsNoNewSocketsAndWhenNoneIsReadyTheBalancerFailsOpen() {
+        assumeHaproxy();
+        TestUser owner = lb.newUser();
+        List<TestUser> users = new ArrayList<>();
+        for (int i = 0; i < 2 * CLIENTS; i++) {
+            users.add(lb.newUser());
+        }
+        long chat = lb.newChat(owner, users.toArray(TestUser[]::new));
+
+        // As while it shuts down, or loses the database.
+        AvailabilityChangeEvent.publish(cluster.context(0), ReadinessState.REFUSING_TRAFFIC);
+        await("app1 out of the ready pool", () -> !serverUp("app1"));
+        for (TestUser user : users.subList(0, CLIENTS)) {
+            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
+        }
+        assertThat(sessionsOn(0)).as("no socket on the instance that is not ready").isZero();
+        assertThat(sessionsOn(1)).isEqualTo(CLIENTS);
+
+        // As during a RabbitMQ outage, which every instance sees: serve by liveness rather than 503.
+        AvailabilityChangeEvent.publish(cluster.context(1), ReadinessState.REFUSING_TRAFFIC);
+        await("app2 out of the ready pool", () -> !serverUp("app2"));
+        assertThat(lb.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+        for (TestUser user : users.subList(CLIENTS, 2 * CLIENTS)) {
+            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
+        }
+        assertThat(clients.get(0).isClosed()).as("sockets of an instance that is not ready stay open").isFalse();
+        clients.get(2 * CLIENTS - 1).sendJson(Map.of("type", "message", "text", "still served"));
+        for (WsClient client : clients) {
+            assertThat(client.nextOfType("message").get("data").get("text").asString()).isEqualTo("still served");
+        }
+    }
+
+    /** A deploy or a scale-in, as the contract has it: 1012, then a reconnect elsewhere with nothing lost. */
+    @Test
+    @Order(Integer.MAX_VALUE) // it stops an instance for good: the last test of the class
+    void clientsOfAnInstanceThatShutsDownGet1012AndReconnectThroughTheBalancerToTheOtherWithoutLoss() {
+        assumeHaproxy();
+        List<TestUser> users = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            users.add(lb.newUser());
+        }
+        long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
+        for (TestUser user : users) {
+            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
+        }
+        int onFirst = (int) sessionsOn(0);
+        assertThat(onFirst).isPositive();
+
+        cluster.context(0).close();
+        await(onFirst + " clients closed", () -> clients.stream().filter(WsClient::isClosed).count() >= onFirst);
+        List<Integer> dropped = new ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            (clients.get(i).isClosed() ? dropped : kept).add(i);
+        }
+        assertThat(dropped).as("exactly the clients of the stopped instance were closed").hasSize(onFirst);
+        for (int i : dropped) {
+            assertThat(clients.get(i).awaitClose()).isEqualTo(new WsClient.Closed(1012, "Service restart"));
+        }
+
+        clients.get(kept.get(0)).sendJson(Map.of("type", "message", "text", "while you were away"));
+        for (int i : kept) {
+            assertThat(clients.get(i).nextOfType("message").get("data").get("text").asString())
+                    .isEqualTo("while you were away");
+        }
+        for (int i : dropped) {
+            // The same address as before: only the balancer knows where it leads now.
+            clients.set(i, WsClient.open(lb.wsUrl(chat) + "?last_message_id=0", users.get(i).access()));
+            assertThat(clients.get(i).nextOfType("message").get("data").get("text").asString())
+                    .as("missed while reconnecting, replayed").isEqualTo("while you were away");
+        }
+        assertThat(sessionsOn(1)).isEqualTo(CLIENTS);
+
+        clients.get(dropped.get(0)).sendJson(Map.of("type", "message", "text", "back"));
+        for (WsClient client : clients) {
+            assertThat(client.nextOfType("message").get("data").get("text").asString()).isEqualTo("back");
+        }
+    }
+
+    /** The loopback file is what the tests run; it must be the compose file in all that matters. */
+    @Test
+    void loopbackConfigurationIsTheComposeOneButForAddresses() throws IOException {
+        assertThat(essentials(repositoryFile("deploy/haproxy-local.cfg")))
+                .isEqualTo(essentials(repositoryFile("deploy/haproxy.cfg")));
+    }
+
+    @Test
+    void composeConfigurationIsValid() throws Exception {
+        assumeHaproxy();
+        Process check = new ProcessBuilder("haproxy", "-c", "-f", repositoryFile("deploy/haproxy.cfg").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor()).as(output).isZero();
+    }
+
+    /** Directives without comments, addresses, Docker's DNS and the connection cap. */
+    private static List<String> essentials(Path config) throws IOException {
+        List<String> lines = new ArrayList<>();
+        boolean inResolvers = false;
+        for (String raw : Files.readAllLines(config)) {
+            String line = raw.strip();
+            if (!raw.isEmpty() && !Character.isWhitespace(raw.charAt(0))) {
+                inResolvers = line.startsWith("resolvers ");
+            }
+            if (line.isEmpty() || line.startsWith("#") || inResolvers || line.startsWith("maxconn ")) {
+                continue;
+            }
+            line = line.replace(" resolvers docker init-addr last,libc,none", "");
+            if (line.startsWith("bind ")) {
+                line = "bind";
+            } else if (line.startsWith("server ")) {
+                line = line.substring(0, line.indexOf(' ', "server ".length()));
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static void assumeHaproxy() {
+        assumeTrue(haproxy != null, "haproxy is not installed (.ci/run installs it)");
+    }
+
+    /** Whether haproxy's last word on this server of the ready pool is UP (it logs each change). */
+    private static boolean serverUp(String server) {
+        String log;
+        try {
+            log = Files.readString(haproxyLog);
+        } catch (IOException unreadable) {
+            throw new IllegalStateException(unreadable);
+        }
+        String name = "Server chat_ready/" + server + " is ";
+        int last = log.lastIndexOf(name);
+        return last < 0 || log.startsWith("UP", last + name.length());
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + CHECK_SETTLE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + CHECK_SETTLE + ": " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(interrupted);
             }
         }
     }
 
-    private static double sessionsOn(Api instance) {
-        return instance.get("/actuator/prometheus", null).text().lines()
+    private static double sessionsOn(int instance) {
+        return cluster.api(instance).get("/actuator/prometheus", null).text().lines()
                 .filter(line -> line.startsWith("chat_websocket_sessions"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow();
