@@ -103,14 +103,7 @@ class LoadBalancerTest {
     @Test
     void clientsSpreadOverTwoInstancesBehindHaproxyTalkToEachOther() {
         assumeHaproxy();
-        List<TestUser> users = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            users.add(lb.newUser());
-        }
-        long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
-        for (TestUser user : users) {
-            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
-        }
+        connectThroughTheBalancer();
         assertThat(sessionsOn(0)).as("instance 1 got some clients").isPositive();
         assertThat(sessionsOn(1)).as("instance 2 got some clients").isPositive();
         assertThat(sessionsOn(0) + sessionsOn(1)).isEqualTo(CLIENTS);
@@ -165,14 +158,9 @@ class LoadBalancerTest {
     @Order(Integer.MAX_VALUE) // it stops an instance for good: the last test of the class
     void clientsOfAnInstanceThatShutsDownGet1012AndReconnectThroughTheBalancerToTheOtherWithoutLoss() {
         assumeHaproxy();
-        List<TestUser> users = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            users.add(lb.newUser());
-        }
-        long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
-        for (TestUser user : users) {
-            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
-        }
+        ChatThroughBalancer connected = connectThroughTheBalancer();
+        List<TestUser> users = connected.users();
+        long chat = connected.chatId();
         int onFirst = (int) sessionsOn(0);
         assertThat(onFirst).isPositive();
 
@@ -319,5 +307,21 @@ class LoadBalancerTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** A chat of {@link #CLIENTS} users, each connected through haproxy. */
+    private ChatThroughBalancer connectThroughTheBalancer() {
+        List<TestUser> users = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            users.add(lb.newUser());
+        }
+        long chat = lb.newChat(users.get(0), users.subList(1, CLIENTS).toArray(TestUser[]::new));
+        for (TestUser user : users) {
+            clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
+        }
+        return new ChatThroughBalancer(chat, users);
+    }
+
+    private record ChatThroughBalancer(long chatId, List<TestUser> users) {
     }
 }
