@@ -31,10 +31,6 @@ class ConnectionClaims {
         log.info("cluster.instance id={}", instanceId);
     }
 
-    String instanceId() {
-        return instanceId;
-    }
-
     /** What the database said to a connection asking to be let in. */
     enum Admission {
         /** not a participant of the chat, or no such chat: 4403 */
