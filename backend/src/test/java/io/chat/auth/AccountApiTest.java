@@ -146,7 +146,14 @@ class AccountApiTest {
                         value -> assertThat(value).startsWith("Bearer"));
             }
         }
-        assertThat(api.get("/actuator/health", null).status()).isEqualTo(200);
+        Response health = api.get("/actuator/health", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("components").get("db").get("status").asString()).isEqualTo("UP");
+        assertThat(health.json().get("components").get("broker").get("status").asString()).isEqualTo("UP");
+        assertThat(health.json().get("components").get("db").has("details")).as("no details for anonymous callers")
+                .isFalse();
+        assertThat(api.get("/actuator/health", alice.access()).json().get("components").get("db").has("details"))
+                .isTrue();
         assertThat(api.get("/actuator/prometheus", null).status()).isEqualTo(200);
     }
 
