@@ -39,30 +39,17 @@ final class ConnectRun {
         int total = options.connections();
         List<ChatApi.User> users = api.users(usersPerChat);
         List<Long> chats = api.chats(users.get(0), users, (total + usersPerChat - 1) / usersPerChat);
+        warmUp(users, chats);
         ServerMemory before = ServerMemory.read(api, options.serverPid());
 
-        Semaphore inFlight = new Semaphore(options.concurrency());
-        List<LoadClient> clients = new ArrayList<>(total);
+        double serverCpuBefore = ProcessCpu.seconds(options.serverPid());
+        double toolCpuBefore = ProcessCpu.ownSeconds();
         long start = System.nanoTime();
-        for (int k = 0; k < total; k++) {
-            inFlight.acquire();
-            URI instance = options.urls().get(k % options.urls().size());
-            LoadClient client = LoadClient.open(instance, chats.get(k / usersPerChat),
-                    users.get(k % usersPerChat).access(), unused);
-            clients.add(client);
-            client.established.whenComplete((nanos, failure) -> {
-                if (failure == null) {
-                    openMicros.recordValue(Math.min(60_000_000L, nanos / 1000));
-                } else {
-                    failures.increment();
-                    failureReasons.computeIfAbsent(reason(failure), r -> new LongAdder()).increment();
-                }
-                inFlight.release();
-            });
-        }
-        inFlight.acquire(options.concurrency());
+        List<LoadClient> clients = openAll(total, users, chats, openMicros, failures);
         double seconds = (System.nanoTime() - start) / 1e9;
         long opened = openMicros.getTotalCount();
+        double serverCpu = ProcessCpu.seconds(options.serverPid()) - serverCpuBefore;
+        double toolCpu = ProcessCpu.ownSeconds() - toolCpuBefore;
 
         Thread.sleep(2000);
         ServerMemory after = ServerMemory.read(api, options.serverPid());
@@ -76,6 +63,7 @@ final class ConnectRun {
         return new Result("connect")
                 .put("instances", options.urls().size())
                 .put("connections", total)
+                .put("warmup", Math.min(options.warmup(), total))
                 .put("opened", opened)
                 .put("failures", failures.sum())
                 .put("failure_reasons", reasons)
@@ -83,12 +71,59 @@ final class ConnectRun {
                 .put("open_p50_ms", openMicros.getValueAtPercentile(50) / 1000.0)
                 .put("open_p99_ms", openMicros.getValueAtPercentile(99) / 1000.0)
                 .put("open_max_ms", openMicros.getMaxValue() / 1000.0)
+                .put("server_cpu_ms_per_open", perOpenMillis(serverCpu, opened))
+                .put("tool_cpu_ms_per_open", perOpenMillis(toolCpu, opened))
                 .put("heap_before_mib", before.heapBytes() / 1048576.0)
                 .put("heap_after_mib", after.heapBytes() / 1048576.0)
                 .put("heap_per_connection_kib", perConnectionKib(before.heapBytes(), after.heapBytes(), opened))
                 .put("rss_per_connection_kib", perConnectionKib(before.rssBytes(), after.rssBytes(), opened))
                 .put("heap_measured_after_gc", options.serverPid() > 0)
                 .put("load_average", Result.loadAverage());
+    }
+
+    /** Opens and closes sockets until both JIT compilers have settled, then lets the server release them. */
+    private void warmUp(List<ChatApi.User> users, List<Long> chats) throws InterruptedException {
+        int count = Math.min(options.warmup(), options.connections());
+        if (count == 0) {
+            return;
+        }
+        List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), new LongAdder());
+        clients.forEach(LoadClient::close);
+        clients.forEach(client -> client.closed.completeOnTimeout(0, 10, TimeUnit.SECONDS));
+        clients.forEach(client -> client.closed.join());
+        // the server frees each one-connection slot just after its close frame; give it that moment
+        Thread.sleep(1000);
+        failureReasons.clear();
+    }
+
+    /** Opens {@code count} sockets, at most {@code --concurrency} in flight, and waits for each outcome. */
+    private List<LoadClient> openAll(int count, List<ChatApi.User> users, List<Long> chats, Histogram times,
+            LongAdder failed) throws InterruptedException {
+        int usersPerChat = options.chatSize();
+        Semaphore inFlight = new Semaphore(options.concurrency());
+        List<LoadClient> clients = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            inFlight.acquire();
+            URI instance = options.urls().get(k % options.urls().size());
+            LoadClient client = LoadClient.open(instance, chats.get(k / usersPerChat),
+                    users.get(k % usersPerChat).access(), unused);
+            clients.add(client);
+            client.established.whenComplete((nanos, failure) -> {
+                if (failure == null) {
+                    times.recordValue(Math.min(60_000_000L, nanos / 1000));
+                } else {
+                    failed.increment();
+                    failureReasons.computeIfAbsent(reason(failure), r -> new LongAdder()).increment();
+                }
+                inFlight.release();
+            });
+        }
+        inFlight.acquire(options.concurrency());
+        return clients;
+    }
+
+    private static double perOpenMillis(double cpuSeconds, long opened) {
+        return opened == 0 ? Double.NaN : cpuSeconds * 1000 / opened;
     }
 
     private static double perConnectionKib(double before, double after, long connections) {

@@ -47,8 +47,9 @@ final class LoadClient {
                         }
                     })
                     .then();
+            // when the tool is done sending, a close frame ends the socket as a browser's close() does
             Mono<Void> writing = outbound.sendString(client.outgoing.asFlux(), java.nio.charset.StandardCharsets.UTF_8)
-                    .then();
+                    .then().then(outbound.sendClose(1000, "done"));
             return Mono.when(reading, writing);
         }).subscribe(ignored -> {
         }, failure -> client.failed(failure), () -> client.closing(1000, "done"));
@@ -61,6 +62,7 @@ final class LoadClient {
         }
     }
 
+    /** Ends sending and closes the socket with 1000; {@link #closed} completes once the server has answered. */
     void close() {
         synchronized (outgoing) {
             outgoing.tryEmitComplete();

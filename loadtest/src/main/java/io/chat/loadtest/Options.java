@@ -22,10 +22,12 @@ import java.util.Map;
  * @param chatSize rooms: members per chat; connect: users (one connection per user per chat)
  * @param connections connect: sockets to open
  * @param concurrency connect: opens in flight at once
+ * @param warmup connect: sockets opened and closed before the timed part, so that neither the
+ *        tool's nor the server's JIT compiler is what gets measured
  * @param serverPid optional: the server's process id on this machine, for GC before heap readings and RSS
  */
 record Options(String scenario, List<URI> urls, int members, int senders, double rate, Duration duration,
-        Duration drain, int chats, int chatSize, int connections, int concurrency, long serverPid) {
+        Duration drain, int chats, int chatSize, int connections, int concurrency, int warmup, long serverPid) {
 
     static final String USAGE = """
             usage: java -jar loadtest/target/chat-loadtest.jar SCENARIO [options]
@@ -40,6 +42,7 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
               --chat-size N        rooms: members per chat (default 3); connect: users (default 10)
               --connections N      connect: sockets to open, at most 10000 (default 1000)
               --concurrency N      connect: opens in flight (default 200)
+              --warmup N           connect: sockets opened and closed before timing (default 2000)
               --server-pid PID     optional: server process on this machine (GC before heap readings, RSS)
             The server must allow the load: start it with --chat.limits.messages-per-minute=1000000.""";
 
@@ -66,6 +69,7 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                 read.integer("chats", 200, 1, 100_000),
                 read.integer("chat-size", scenario.equals("connect") ? 10 : 3, 1, 10_000),
                 read.integer("connections", 1000, 1, 10_000), read.integer("concurrency", 200, 1, 10_000),
+                read.integer("warmup", 2000, 0, 10_000),
                 read.integer("server-pid", 0, 0, Integer.MAX_VALUE));
         read.rejectUnknown();
         if (options.senders() > options.members()) {

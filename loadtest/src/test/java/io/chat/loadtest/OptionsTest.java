@@ -23,6 +23,8 @@ class OptionsTest {
         assertThat(Options.parse("rooms").chatSize()).isEqualTo(3);
         assertThat(Options.parse("connect").chatSize()).isEqualTo(10);
         assertThat(Options.parse("connect").connections()).isEqualTo(1000);
+        assertThat(Options.parse("connect").warmup()).isEqualTo(2000);
+        assertThat(Options.parse("connect", "--warmup", "0").warmup()).isZero();
     }
 
     @Test
