@@ -20,8 +20,9 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
+import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jose.util.Base64URL;
 
 /**
  * The token codecs. Access tokens are HS256 with our secret (ours or Django SimpleJWT's), or, when
@@ -58,9 +59,15 @@ class TokenDecoders {
         return NimbusJwtEncoder.withSecretKey(key.key()).build();
     }
 
+    /** Reads the header only: the decoder that follows parses the claims (every socket open pays for this). */
     static boolean isHmac(String token) {
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            throw new BadJwtException("Malformed token");
+        }
         try {
-            return JWSAlgorithm.Family.HMAC_SHA.contains(JWTParser.parse(token).getHeader().getAlgorithm());
+            Header header = Header.parse(new Base64URL(token.substring(0, dot)));
+            return JWSAlgorithm.Family.HMAC_SHA.contains(header.getAlgorithm());
         } catch (java.text.ParseException | RuntimeException malformed) {
             throw new BadJwtException("Malformed token");
         }

@@ -1,6 +1,7 @@
 package io.chat.realtime;
 
-import java.util.List;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
@@ -8,12 +9,12 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Reads what the upgrade request says: the chat id from the path, the token (the Authorization
  * header wins over {@code ?token=}), and {@code ?last_message_id=}. The upgrade always goes
- * ahead: the contract answers problems with close codes once the socket is open.
+ * ahead: the contract answers problems with close codes once the socket is open. Runs for every
+ * connection, so it scans the path and query by hand rather than through a URI builder or regex.
  */
 class ChatHandshakeInterceptor implements HandshakeInterceptor {
 
@@ -30,13 +31,12 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
         if (chatId != null) {
             attributes.put(CHAT_ID, chatId);
         }
-        Map<String, List<String>> query = UriComponentsBuilder.fromUri(request.getURI()).build(true)
-                .getQueryParams();
+        String query = request.getURI().getRawQuery();
         String token = token(request.getHeaders(), query);
         if (token != null) {
             attributes.put(TOKEN, token);
         }
-        String lastMessageId = decoded(first(query, "last_message_id"));
+        String lastMessageId = parameter(query, "last_message_id");
         if (lastMessageId != null) {
             attributes.put(LAST_MESSAGE_ID, lastMessageId);
         }
@@ -50,30 +50,52 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
 
     /** {@code /ws/chat/42/} or {@code /ws/chat/42}; null for anything that is not a positive id. */
     static Long chatId(String path) {
-        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String segment = trimmed.substring(trimmed.lastIndexOf('/') + 1);
-        if (!segment.matches("[1-9][0-9]{0,17}")) {
+        int end = path.endsWith("/") ? path.length() - 1 : path.length();
+        int start = path.lastIndexOf('/', end - 1) + 1;
+        int digits = end - start;
+        if (digits < 1 || digits > 18 || path.charAt(start) == '0') {
             return null;
         }
-        return Long.parseLong(segment);
+        long id = 0;
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            id = id * 10 + (c - '0');
+        }
+        return id;
     }
 
-    private static String token(HttpHeaders headers, Map<String, List<String>> query) {
+    /** The first value of a query parameter, percent-decoded; null when absent or given without a value. */
+    static String parameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        int from = 0;
+        while (from <= rawQuery.length()) {
+            int end = rawQuery.indexOf('&', from);
+            if (end < 0) {
+                end = rawQuery.length();
+            }
+            int equals = rawQuery.indexOf('=', from);
+            int nameEnd = equals < 0 || equals > end ? end : equals;
+            if (nameEnd - from == name.length() && rawQuery.startsWith(name, from)) {
+                return nameEnd == end ? null
+                        : URLDecoder.decode(rawQuery.substring(nameEnd + 1, end), StandardCharsets.UTF_8);
+            }
+            from = end + 1;
+        }
+        return null;
+    }
+
+    private static String token(HttpHeaders headers, String query) {
         String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
             // a header that is not a bearer token is a bad token, not a reason to look elsewhere
             return authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                     ? authorization.substring(BEARER.length()).trim() : "";
         }
-        return decoded(first(query, "token"));
-    }
-
-    private static String first(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private static String decoded(String value) {
-        return value == null ? null : java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+        return parameter(query, "token");
     }
 }

@@ -4,7 +4,9 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
@@ -22,6 +24,10 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        // Sockets are looked up before the REST mappings: every (re)connect goes through this.
+        if (registry instanceof ServletWebSocketHandlerRegistry servletRegistry) {
+            servletRegistry.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        }
         // Tokens, not cookies, authenticate the socket, so any origin may connect.
         registry.addHandler(handler, "/ws/chat/*", "/ws/chat/*/")
                 .addInterceptors(new ChatHandshakeInterceptor())

@@ -37,11 +37,13 @@ final class ConnectRun {
     Result run() throws Exception {
         int usersPerChat = options.chatSize();
         int total = options.connections();
+        Progress.phase("connect", "registering " + usersPerChat + " users, creating their chats");
         List<ChatApi.User> users = api.users(usersPerChat);
         List<Long> chats = api.chats(users.get(0), users, (total + usersPerChat - 1) / usersPerChat);
         warmUp(users, chats);
         ServerMemory before = ServerMemory.read(api, options.serverPid());
 
+        Progress.phase("connect", "opening " + total + " sockets, at most " + options.concurrency() + " at once");
         double serverCpuBefore = ProcessCpu.seconds(options.serverPid());
         double toolCpuBefore = ProcessCpu.ownSeconds();
         long start = System.nanoTime();
@@ -87,6 +89,7 @@ final class ConnectRun {
         if (count == 0) {
             return;
         }
+        Progress.phase("connect", "warming up: opening and closing " + count + " sockets");
         List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), new LongAdder());
         clients.forEach(LoadClient::close);
         clients.forEach(client -> client.closed.completeOnTimeout(0, 10, TimeUnit.SECONDS));

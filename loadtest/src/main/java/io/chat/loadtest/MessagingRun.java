@@ -26,12 +26,14 @@ final class MessagingRun {
     }
 
     Result fanout() throws Exception {
+        Progress.phase("fanout", "registering " + options.members() + " users");
         List<ChatApi.User> members = api.users(options.members());
         long chat = api.chat(members.get(0), members);
         for (ChatApi.User member : members) {
             connect(chat, member);
         }
         awaitEstablished();
+        Progress.phase("fanout", "sending for " + options.duration().toSeconds() + " s");
         List<LoadClient> senders = clients.subList(0, options.senders());
         long elapsedNanos = send(senders, options.rate());
         return figures("fanout", options.members(), elapsedNanos)
@@ -42,6 +44,7 @@ final class MessagingRun {
     Result rooms() throws Exception {
         int size = options.chatSize();
         int groups = Math.min(ROOM_USER_GROUPS, options.chats());
+        Progress.phase("rooms", "registering " + groups * size + " users, creating " + options.chats() + " chats");
         List<ChatApi.User> users = api.users(groups * size);
         for (int c = 0; c < options.chats(); c++) {
             int group = c % groups;
@@ -52,6 +55,7 @@ final class MessagingRun {
             }
         }
         awaitEstablished();
+        Progress.phase("rooms", "sending for " + options.duration().toSeconds() + " s");
         double totalRate = options.rate() * clients.size();
         long elapsedNanos = send(clients, totalRate);
         return figures("rooms", size, elapsedNanos)
