@@ -39,14 +39,6 @@ class ChatMessage {
     protected ChatMessage() {
     }
 
-    ChatMessage(long chatId, long senderId, String text, String clientId, Instant createdAt) {
-        this.chatId = chatId;
-        this.senderId = senderId;
-        this.text = text;
-        this.clientId = clientId;
-        this.createdAt = createdAt;
-    }
-
     void edit(String newText, Instant at) {
         this.text = newText;
         this.editedAt = at;

@@ -1,6 +1,5 @@
 package io.chat.message;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,12 +26,4 @@ interface ChatMessageRepository extends JpaRepository<ChatMessage, Long> {
     @Query("select count(m) from ChatMessage m where m.chatId = :chatId and m.id > :afterId "
             + "and m.senderId <> :userId and m.deletedAt is null")
     long countUnread(long chatId, long userId, long afterId);
-
-    /**
-     * A sender's messages since the given time, counted no further than {@code cap}: the rate limit
-     * only needs to know whether the cap is reached, so a busy sender costs no more than a quiet one.
-     */
-    @Query(value = "SELECT count(*) FROM (SELECT 1 FROM messages WHERE sender_id = :senderId "
-            + "AND created_at > :since LIMIT :cap) AS recent", nativeQuery = true)
-    long countSentSince(long senderId, Instant since, int cap);
 }

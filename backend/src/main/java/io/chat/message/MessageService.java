@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Limit;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -32,16 +31,16 @@ public class MessageService implements ChatActivity {
     private static final int MAX_CLIENT_ID_LENGTH = 64;
 
     private final ChatMessageRepository messages;
+    private final MessageWrites writes;
     private final UserDirectory users;
-    private final JdbcClient jdbc;
     private final MessageLimits limits;
     private final ApplicationEventPublisher events;
 
-    MessageService(ChatMessageRepository messages, UserDirectory users, JdbcClient jdbc, MessageLimits limits,
+    MessageService(ChatMessageRepository messages, MessageWrites writes, UserDirectory users, MessageLimits limits,
             ApplicationEventPublisher events) {
         this.messages = messages;
+        this.writes = writes;
         this.users = users;
-        this.jdbc = jdbc;
         this.limits = limits;
         this.events = events;
     }
@@ -61,10 +60,7 @@ public class MessageService implements ChatActivity {
         if (clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH)) {
             throw MessageRejected.invalidClientId();
         }
-        // One sender's sends are serialized cluster-wide, so the count below cannot be raced past
-        // by two instances at once, nor can two resends of one client id both insert.
-        jdbc.sql("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock")
-                .param(senderId).query(Long.class).single();
+        writes.lockSender(senderId);
         if (clientId != null) {
             Optional<ChatMessage> original = messages.findByChatIdAndSenderIdAndClientId(chatId, senderId, clientId);
             if (original.isPresent()) {
@@ -73,14 +69,14 @@ public class MessageService implements ChatActivity {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int cap = limits.messagesPerMinute();
-        if (messages.countSentSince(senderId, now.minus(RATE_WINDOW), cap) >= cap) {
+        if (writes.countSentSince(senderId, now.minus(RATE_WINDOW), cap) >= cap) {
             log.info("message.rate_limited chat={} user={}", chatId, senderId);
             throw MessageRejected.rateLimited(limits.messagesPerMinute());
         }
-        ChatMessage stored = messages.save(new ChatMessage(chatId, senderId, text, clientId, now));
-        MessageView view = view(stored);
+        long id = writes.insert(chatId, senderId, text, clientId, now);
+        MessageView view = new MessageView(id, text, sender(senderId), now, false, false, chatId, clientId);
         events.publishEvent(new MessageEvents.Posted(view));
-        log.info("message.sent chat={} user={} message={}", chatId, senderId, stored.id());
+        log.info("message.sent chat={} user={} message={}", chatId, senderId, id);
         return new Sent(view, true);
     }
 
@@ -161,10 +157,12 @@ public class MessageService implements ChatActivity {
     }
 
     private MessageView view(ChatMessage message) {
-        UserSummary sender = users.find(message.senderId())
-                .orElseGet(() -> new UserSummary(message.senderId(), "", "", ""));
-        return new MessageView(message.id(), message.text(), sender, message.createdAt(), message.isEdited(),
-                message.isDeleted(), message.chatId(), message.clientId());
+        return new MessageView(message.id(), message.text(), sender(message.senderId()), message.createdAt(),
+                message.isEdited(), message.isDeleted(), message.chatId(), message.clientId());
+    }
+
+    private UserSummary sender(long senderId) {
+        return users.find(senderId).orElseGet(() -> new UserSummary(senderId, "", "", ""));
     }
 
     /** A page of history. */
