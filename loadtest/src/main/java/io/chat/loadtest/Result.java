@@ -17,8 +17,13 @@ final class Result {
         figures.put("scenario", scenario);
     }
 
+    /** Adds a figure; a double is rounded to two decimals, and one that could not be measured (NaN) is null. */
     Result put(String name, Object value) {
-        figures.put(name, value instanceof Double number ? Math.round(number * 100) / 100.0 : value);
+        if (value instanceof Double number) {
+            figures.put(name, number.isNaN() ? null : Math.round(number * 100) / 100.0);
+        } else {
+            figures.put(name, value);
+        }
         return this;
     }
 
