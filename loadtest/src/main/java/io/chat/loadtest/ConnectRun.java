@@ -40,7 +40,7 @@ final class ConnectRun {
         Progress.phase("connect", "registering " + usersPerChat + " users, creating their chats");
         List<ChatApi.User> users = api.users(usersPerChat);
         List<Long> chats = api.chats(users.get(0), users, (total + usersPerChat - 1) / usersPerChat);
-        warmUp(users, chats);
+        long warmupFailures = warmUp(users, chats);
         ServerMemory before = ServerMemory.read(api, options.serverPid());
 
         Progress.phase("connect", "opening " + total + " sockets, at most " + options.concurrency() + " at once");
@@ -66,6 +66,7 @@ final class ConnectRun {
                 .put("instances", options.urls().size())
                 .put("connections", total)
                 .put("warmup", Math.min(options.warmup(), total))
+                .put("warmup_failures", warmupFailures)
                 .put("opened", opened)
                 .put("failures", failures.sum())
                 .put("failure_reasons", reasons)
@@ -83,20 +84,27 @@ final class ConnectRun {
                 .put("load_average", Result.loadAverage());
     }
 
-    /** Opens and closes sockets until both JIT compilers have settled, then lets the server release them. */
-    private void warmUp(List<ChatApi.User> users, List<Long> chats) throws InterruptedException {
+    /**
+     * Opens and closes {@code --warmup} sockets, so that the JIT compilers of both processes have
+     * compiled the open path before it is timed, then lets the server release them.
+     *
+     * @return how many of the warm-up opens failed (reported, since a failing warm-up warms nothing)
+     */
+    private long warmUp(List<ChatApi.User> users, List<Long> chats) throws InterruptedException {
         int count = Math.min(options.warmup(), options.connections());
         if (count == 0) {
-            return;
+            return 0;
         }
         Progress.phase("connect", "warming up: opening and closing " + count + " sockets");
-        List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), new LongAdder());
+        LongAdder failed = new LongAdder();
+        List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), failed);
         clients.forEach(LoadClient::close);
         clients.forEach(client -> client.closed.completeOnTimeout(0, 10, TimeUnit.SECONDS));
         clients.forEach(client -> client.closed.join());
         // the server frees each one-connection slot just after its close frame; give it that moment
         Thread.sleep(1000);
         failureReasons.clear();
+        return failed.sum();
     }
 
     /** Opens {@code count} sockets, at most {@code --concurrency} in flight, and waits for each outcome. */
