@@ -27,6 +27,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +46,19 @@ class SecurityConfiguration {
     @Bean
     PasswordEncoder passwordEncoder() {
         return new BCryptPasswordEncoder();
+    }
+
+    /**
+     * Spring Security's strict firewall with its own character rules for headers and parameter
+     * names, checked without regular expressions (see {@link HeaderCharacters}).
+     */
+    @Bean
+    HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::assignedAndNotControl);
+        firewall.setAllowedHeaderValues(HeaderCharacters::assignedAndNotControlOrTab);
+        firewall.setAllowedParameterNames(HeaderCharacters::assignedAndNotControl);
+        return firewall;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.chat.auth;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -32,12 +33,15 @@ import com.nimbusds.jose.util.Base64URL;
 @Configuration(proxyBeanMethods = false)
 class TokenDecoders {
 
-    /** Verifies access tokens for REST (through Spring Security) and WebSocket opens alike. */
+    /**
+     * Verifies access tokens for REST (through Spring Security) and WebSocket opens alike, remembering
+     * the verified ones until they expire.
+     */
     @Bean
     JwtDecoder accessTokenDecoder(SigningKey key, JwtSettings settings) {
         JwtDecoder hmac = hmacDecoder(key, TokenClaims.ACCESS);
         JwtDecoder external = settings.jwkSetUri() == null ? null : externalDecoder(settings);
-        return token -> {
+        JwtDecoder byAlgorithm = token -> {
             if (isHmac(token)) {
                 return hmac.decode(token);
             }
@@ -46,6 +50,7 @@ class TokenDecoders {
             }
             throw new BadJwtException("Unsupported token algorithm");
         };
+        return new VerifiedTokenCache(byAlgorithm, Clock.systemUTC(), VerifiedTokenCache.DEFAULT_CAPACITY);
     }
 
     @Bean
