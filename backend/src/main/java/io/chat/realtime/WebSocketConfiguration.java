@@ -49,15 +49,19 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
     /**
      * Socket read and write buffers of the connector, also allocated for every connection (8 KiB
-     * each by default); chat frames are small.
+     * each by default); chat frames are small. No larger than the WebSocket input buffer
+     * ({@code ChatApplication}'s 2 KiB), so that Tomcat reads frames straight into that buffer
+     * rather than through this one; larger writes bypass the write buffer the same way.
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> smallSocketBuffers() {
         return factory -> factory.addConnectorCustomizers(connector -> {
-            connector.setProperty("socket.appReadBufSize", "4096");
-            connector.setProperty("socket.appWriteBufSize", "4096");
+            connector.setProperty("socket.appReadBufSize", SOCKET_BUFFER_BYTES);
+            connector.setProperty("socket.appWriteBufSize", SOCKET_BUFFER_BYTES);
         });
     }
+
+    private static final String SOCKET_BUFFER_BYTES = "2048";
 
     /** Fits a typical message (1000 characters of JSON) in one part; larger ones are joined. */
     private static final int RECEIVE_BUFFER_CHARS = 2048;
