@@ -19,9 +19,17 @@ public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue 
 
     /**
      * RabbitMQ STOMP plugin endpoint; RabbitMQ refuses a CONNECT whose virtual host is not set.
+     *
+     * @param subscriptions {@code per-chat}: an instance subscribes to each chat it has a session in;
+     *     {@code every-chat}: once to all chats (see {@code StompRelayChatEventBus})
      */
     public record Relay(@DefaultValue("localhost") String host, @DefaultValue("61613") int port,
             @DefaultValue("guest") String login, @DefaultValue("guest") String passcode,
-            @DefaultValue("/") String virtualHost) {
+            @DefaultValue("/") String virtualHost, @DefaultValue("per-chat") Subscriptions subscriptions) {
+    }
+
+    /** How an instance subscribes to chats in relay mode. */
+    public enum Subscriptions {
+        PER_CHAT, EVERY_CHAT
     }
 }

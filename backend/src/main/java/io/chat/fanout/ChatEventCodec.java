@@ -14,6 +14,8 @@ final class ChatEventCodec {
     private static final String USER = "chat-user";
     private static final String MESSAGE = "chat-message";
     private static final String TOPIC_PREFIX = "/topic/chat.";
+    /** Every chat's routing key: RabbitMQ's topic wildcard for one word. */
+    static final String EVERY_CHAT = TOPIC_PREFIX + "*";
 
     private ChatEventCodec() {
     }

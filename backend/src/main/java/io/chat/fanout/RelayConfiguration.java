@@ -31,7 +31,7 @@ class RelayConfiguration {
             BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
         BrokerSettings.Relay relay = settings.relay();
         String address = relay.host() + ":" + relay.port();
-        return new StompRelayChatEventBus(listener, address, (name, onConnected, watcher) -> {
+        return new StompRelayChatEventBus(listener, address, relay.subscriptions(), (name, onConnected, watcher) -> {
             StompHeaders connect = new StompHeaders();
             connect.setLogin(relay.login());
             connect.setPasscode(relay.passcode());

@@ -26,6 +26,13 @@ import org.springframework.messaging.simp.stomp.StompSession;
  * fan-out: sends are still stored and acknowledged, local sessions still get them live, and clients
  * of other instances recover the rest by id when they reconnect. Publishing never blocks the caller
  * and never fails it.
+ *
+ * <p>How the subscriber connection subscribes ({@code chat.broker.relay.subscriptions}): per chat,
+ * for each chat with a local session (RabbitMQ declares and binds a queue for each, so an instance
+ * receives only its chats' events, but the first socket of a chat on an instance waits for that
+ * queue); or once to every chat ({@code /topic/chat.*}: one queue per instance, nothing to do in the
+ * broker when sockets open and close, and every instance receives every chat's events, dropping
+ * those of chats it has no session in).
  */
 final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
 
@@ -40,10 +47,16 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     /** Subscriptions made, each with the subscriber session it was made on. */
     private final Map<Long, Subscribed> active = new HashMap<>();
     private final RelayState state;
+    private final boolean everyChat;
+    /** In every-chat mode: the one subscription and when it routes; guarded by {@code wanted}. */
+    private Subscribed allChats;
+    private CompletableFuture<Void> allChatsRouted = CompletableFuture.completedFuture(null);
     private volatile boolean running;
 
-    StompRelayChatEventBus(ChatEventListener listener, String relayAddress, StompLinkFactory links) {
+    StompRelayChatEventBus(ChatEventListener listener, String relayAddress, BrokerSettings.Subscriptions subscriptions,
+            StompLinkFactory links) {
         this.listener = listener;
+        this.everyChat = subscriptions == BrokerSettings.Subscriptions.EVERY_CHAT;
         // Names this instance's events so that it can drop its own echo. Random at each start rather
         // than chat.cluster.instance-id: two instances configured with the same id by mistake would
         // otherwise silently drop each other's events.
@@ -82,6 +95,9 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         synchronized (wanted) {
             wanted.add(chatId);
             StompSession session = subscriber.session();
+            if (everyChat) {
+                return session == null ? CompletableFuture.completedFuture(null) : subscribeToEveryChat(session);
+            }
             Subscribed existing = active.get(chatId);
             if (session == null || existing != null && existing.session() == session) {
                 return CompletableFuture.completedFuture(null);
@@ -94,6 +110,9 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     public void unsubscribe(long chatId) {
         synchronized (wanted) {
             wanted.remove(chatId);
+            if (everyChat) {
+                return; // the subscription to every chat stays
+            }
             Subscribed subscribed = active.remove(chatId);
             if (subscribed != null && subscribed.session().isConnected()) {
                 try {
@@ -135,6 +154,10 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
      */
     private void restoreSubscriptions(StompSession session) {
         synchronized (wanted) {
+            if (everyChat) {
+                subscribeToEveryChat(session);
+                return;
+            }
             active.values().removeIf(subscribed -> subscribed.session() != session);
             for (Long chatId : wanted) {
                 if (!active.containsKey(chatId)) {
@@ -147,20 +170,38 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     /** Subscribes with a receipt, so that callers can wait until the broker routes the chat to us. */
     private CompletableFuture<Void> subscribeOn(StompSession session, long chatId) {
         CompletableFuture<Void> routed = new CompletableFuture<>();
+        Subscribed subscribed = subscribeWithReceipt(session, ChatEventCodec.destination(chatId), routed);
+        if (subscribed != null) {
+            active.put(chatId, subscribed);
+        }
+        return routed;
+    }
+
+    /** Once per subscriber session; later callers share its receipt. */
+    private CompletableFuture<Void> subscribeToEveryChat(StompSession session) {
+        if (allChats == null || allChats.session() != session) {
+            CompletableFuture<Void> routed = new CompletableFuture<>();
+            allChats = subscribeWithReceipt(session, ChatEventCodec.EVERY_CHAT, routed);
+            allChatsRouted = routed;
+        }
+        return allChatsRouted;
+    }
+
+    /** @return the subscription, or null when the session was lost (then restored on reconnection) */
+    private Subscribed subscribeWithReceipt(StompSession session, String destination, CompletableFuture<Void> routed) {
         try {
             StompHeaders headers = new StompHeaders();
-            headers.setDestination(ChatEventCodec.destination(chatId));
-            headers.setReceipt("sub-" + chatId + "-" + UUID.randomUUID());
+            headers.setDestination(destination);
+            headers.setReceipt("sub-" + UUID.randomUUID());
             StompSession.Subscription subscription = session.subscribe(headers, new Inbound());
             subscription.addReceiptTask(() -> routed.complete(null));
             subscription.addReceiptLostTask(() -> routed.complete(null));
-            active.put(chatId, new Subscribed(session, subscription));
+            return new Subscribed(session, subscription);
         } catch (RuntimeException lost) {
-            // still wanted: restored when the subscriber link is back
-            log.debug("broker.subscribe_failed chat={}: {}", chatId, lost.toString());
+            log.debug("broker.subscribe_failed destination={}: {}", destination, lost.toString());
             routed.complete(null);
+            return null;
         }
-        return routed;
     }
 
     @Override

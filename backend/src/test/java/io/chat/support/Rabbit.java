@@ -63,6 +63,14 @@ public final class Rabbit {
                     .filter(login::equals).count();
         }
 
+        /** Consumers on this user's channels: each STOMP subscription of its connections is one. */
+        public int consumers() {
+            return run("rabbitmqctl", "-q", "list_channels", "user", "consumer_count").stream()
+                    .map(line -> line.trim().split("\\s+"))
+                    .filter(columns -> columns.length == 2 && login.equals(columns[0]))
+                    .mapToInt(columns -> Integer.parseInt(columns[1])).sum();
+        }
+
         /** Takes away access to the virtual host: the relay's next CONNECT is refused. */
         public void revoke() {
             run("rabbitmqctl", "-q", "clear_permissions", "-p", "/", login);
