@@ -17,8 +17,9 @@ import io.chat.fanout.ChatEventListener;
 
 /**
  * The sessions open on this instance, by chat. The first session of a chat subscribes this
- * instance to the chat's events and the last one unsubscribes it, so the fan-out only carries
- * events to instances that have someone to give them to.
+ * instance to the chat's events and the last one unsubscribes it, so the fan-out carries events
+ * only to instances that have someone to give them to (unless the relay is told to subscribe to
+ * every chat, when events of chats without a session here are dropped on arrival).
  */
 @Component
 class LocalSessions implements ChatEventListener {
