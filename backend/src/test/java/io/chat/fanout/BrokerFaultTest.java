@@ -43,9 +43,7 @@ class BrokerFaultTest {
     @BeforeAll
     static void startTwoInstancesWithTheirOwnBrokerUser() {
         broker = Rabbit.newUser("fault");
-        List<String> args = new ArrayList<>(List.of(broker.relayArgs()));
-        args.add("--chat.limits.messages-per-minute=1000");
-        cluster = Instances.start(2, args.toArray(String[]::new));
+        cluster = Instances.start(2, broker.relayArgs("--chat.limits.messages-per-minute=1000"));
     }
 
     @AfterAll

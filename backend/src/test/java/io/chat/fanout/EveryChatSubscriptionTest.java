@@ -32,9 +32,7 @@ class EveryChatSubscriptionTest {
     @BeforeAll
     static void startTwoInstancesWithTheirOwnBrokerUser() {
         broker = Rabbit.newUser("every-chat");
-        List<String> args = new ArrayList<>(List.of(broker.relayArgs()));
-        args.add("--chat.broker.relay.subscriptions=every-chat");
-        cluster = Instances.start(2, args.toArray(String[]::new));
+        cluster = Instances.start(2, broker.relayArgs("--chat.broker.relay.subscriptions=every-chat"));
     }
 
     @AfterAll

@@ -52,9 +52,12 @@ public final class Rabbit {
     /** A broker account of one test; its methods act on it alone, as an operator would. */
     public record User(String login, String password) implements AutoCloseable {
 
-        /** Arguments that make an instance's relay log in as this user. */
-        public String[] relayArgs() {
-            return new String[] {"--chat.broker.relay.login=" + login, "--chat.broker.relay.passcode=" + password};
+        /** Arguments that make an instance's relay log in as this user, followed by any others. */
+        public String[] relayArgs(String... others) {
+            List<String> args = new ArrayList<>(List.of("--chat.broker.relay.login=" + login,
+                    "--chat.broker.relay.passcode=" + password));
+            args.addAll(List.of(others));
+            return args.toArray(String[]::new);
         }
 
         /** Open STOMP connections of this user, from the STOMP plugin itself (no statistics delay). */
