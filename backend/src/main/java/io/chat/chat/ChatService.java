@@ -1,5 +1,7 @@
 package io.chat.chat;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,14 +30,16 @@ public class ChatService {
     private final ParticipantRepository participants;
     private final UserDirectory users;
     private final ChatActivity activity;
+    private final ChatEventLog eventLog;
     private final ApplicationEventPublisher events;
 
     ChatService(ChatRepository chats, ParticipantRepository participants, UserDirectory users, ChatActivity activity,
-            ApplicationEventPublisher events) {
+            ChatEventLog eventLog, ApplicationEventPublisher events) {
         this.chats = chats;
         this.participants = participants;
         this.users = users;
         this.activity = activity;
+        this.eventLog = eventLog;
         this.events = events;
     }
 
@@ -102,11 +106,20 @@ public class ChatService {
         log.info("chat.participant_removed chat={} user={} by={}", chatId, userId, callerId);
     }
 
-    /** Marks every message of the chat read by the user; returns the new marker. */
+    /**
+     * Marks every message of the chat read by the user, as the chat's next event: under the chat's
+     * lock no message can commit in between, so the marker is the newest message as of that event.
+     * The {@link MessagesMarkedRead} event carries the new marker.
+     */
     @Transactional
-    public long markAllRead(long chatId, long userId) {
+    public void markAllRead(long chatId, long userId) {
+        long seq = eventLog.next(chatId);
         participants.markAllRead(chatId, userId);
-        return participants.findByChatIdAndUserId(chatId, userId).map(Participant::lastReadMessageId).orElse(0L);
+        long marker = participants.findByChatIdAndUserId(chatId, userId).map(Participant::lastReadMessageId)
+                .orElseThrow(() -> new NotFound("Chat not found"));
+        eventLog.append(chatId, seq, ChatEventType.MESSAGES_READ, userId, null, marker,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        events.publishEvent(new MessagesMarkedRead(chatId, userId, marker, seq));
     }
 
     /** Whether the user is in the chat, read from the database (no cache): for REST calls. */

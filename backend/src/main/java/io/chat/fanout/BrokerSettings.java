@@ -1,5 +1,7 @@
 package io.chat.fanout;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,10 +24,13 @@ public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue 
      *
      * @param subscriptions {@code per-chat}: an instance subscribes to each chat it has a session in;
      *     {@code every-chat}: once to all chats (see {@code StompRelayChatEventBus})
+     * @param pollInterval how often an instance compares its chats with the database, which is how
+     *     events reach it while RabbitMQ does not carry them
      */
     public record Relay(@DefaultValue("localhost") String host, @DefaultValue("61613") int port,
             @DefaultValue("guest") String login, @DefaultValue("guest") String passcode,
-            @DefaultValue("/") String virtualHost, @DefaultValue("per-chat") Subscriptions subscriptions) {
+            @DefaultValue("/") String virtualHost, @DefaultValue("per-chat") Subscriptions subscriptions,
+            @DefaultValue("2s") Duration pollInterval) {
     }
 
     /** How an instance subscribes to chats in relay mode. */

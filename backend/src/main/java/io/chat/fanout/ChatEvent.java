@@ -7,11 +7,11 @@ package io.chat.fanout;
  * @param chatId the chat whose sessions receive it
  * @param audience who among the chat's sessions gets it
  * @param userId the actor: excluded for {@link Audience#OTHERS}, the one closed for {@link Audience#REVOKED}
- * @param messageId id of the new message a {@code message} frame carries, or 0; lets recovery drop repeats
- *     at the seam
+ * @param seq the event's number in the chat's sequence, or 0 for events outside it (typing, control
+ *     events): instances deliver numbered events in this order, once each, and fill gaps from the database
  * @param frame the JSON text frame, or empty for control events
  */
-public record ChatEvent(long chatId, Audience audience, long userId, long messageId, String frame) {
+public record ChatEvent(long chatId, Audience audience, long userId, long seq, String frame) {
 
     /** Who receives an event. */
     public enum Audience {
@@ -25,12 +25,22 @@ public record ChatEvent(long chatId, Audience audience, long userId, long messag
         MEMBERSHIP_CHANGED
     }
 
-    public static ChatEvent toAll(long chatId, long actorId, long messageId, String frame) {
-        return new ChatEvent(chatId, Audience.ALL, actorId, messageId, frame);
+    public static ChatEvent toAll(long chatId, long actorId, long seq, String frame) {
+        return new ChatEvent(chatId, Audience.ALL, actorId, seq, frame);
     }
 
-    public static ChatEvent toOthers(long chatId, long actorId, String frame) {
+    public static ChatEvent toOthers(long chatId, long actorId, long seq, String frame) {
+        return new ChatEvent(chatId, Audience.OTHERS, actorId, seq, frame);
+    }
+
+    /** An event outside the chat's sequence (typing): delivered as it comes, never replayed. */
+    public static ChatEvent transientToOthers(long chatId, long actorId, String frame) {
         return new ChatEvent(chatId, Audience.OTHERS, actorId, 0, frame);
+    }
+
+    /** Whether the event has a number in the chat's sequence. */
+    public boolean isSequenced() {
+        return seq > 0;
     }
 
     public static ChatEvent revoked(long chatId, long userId) {

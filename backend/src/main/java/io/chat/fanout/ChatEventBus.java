@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * Carries chat events to every instance that has a session in the chat. An instance subscribes to
  * a chat while it holds at least one session in it; events reach its {@link ChatEventListener}.
  * Publishing never blocks on a broker and never fails the caller: storage has already happened,
- * and fan-out is best effort on top of it (clients recover what they missed by id).
+ * and fan-out is best effort on top of it (receivers fill what it loses from the database, where
+ * every numbered event is).
  */
 public interface ChatEventBus {
 
@@ -16,7 +17,7 @@ public interface ChatEventBus {
      * Starts delivery of the chat's events to this instance; called for the chat's first local session.
      *
      * @return completes once events published anywhere from now on will arrive (at once when the
-     *     broker is unreachable: its outage is then the gap, recovered by id)
+     *     broker is unreachable: its outage is then a gap, filled from the database)
      */
     CompletableFuture<Void> subscribe(long chatId);
 

@@ -12,7 +12,7 @@ final class ChatEventCodec {
     static final String ORIGIN = "chat-origin";
     private static final String AUDIENCE = "chat-audience";
     private static final String USER = "chat-user";
-    private static final String MESSAGE = "chat-message";
+    private static final String SEQ = "chat-seq";
     private static final String TOPIC_PREFIX = "/topic/chat.";
     /** Every chat's routing key: RabbitMQ's topic wildcard for one word. */
     static final String EVERY_CHAT = TOPIC_PREFIX + "*";
@@ -30,7 +30,7 @@ final class ChatEventCodec {
         headers.set(ORIGIN, origin);
         headers.set(AUDIENCE, event.audience().name());
         headers.set(USER, Long.toString(event.userId()));
-        headers.set(MESSAGE, Long.toString(event.messageId()));
+        headers.set(SEQ, Long.toString(event.seq()));
         return headers;
     }
 
@@ -44,7 +44,7 @@ final class ChatEventCodec {
         try {
             return new ChatEvent(Long.parseLong(destination.substring(TOPIC_PREFIX.length())),
                     ChatEvent.Audience.valueOf(audience), Long.parseLong(headers.getFirst(USER)),
-                    Long.parseLong(headers.getFirst(MESSAGE)), body == null ? "" : body);
+                    Long.parseLong(headers.getFirst(SEQ)), body == null ? "" : body);
         } catch (RuntimeException malformed) {
             return null;
         }

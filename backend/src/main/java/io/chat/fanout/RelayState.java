@@ -63,9 +63,9 @@ final class RelayState implements StompLink.Watcher {
             reported = Reported.DOWN;
         }
         log.warn("broker.relay_down relay={} origin={} link={}: {}. Messages are still stored and reach this "
-                + "instance's clients; clients of other instances miss them until they reconnect with "
-                + "last_message_id. Reconnecting on its own; if this lasts, check that RabbitMQ runs with the "
-                + "rabbitmq_stomp plugin and that chat.broker.relay.* are right", relayAddress, origin, link.name(),
-                cause);
+                + "instance's clients at once, and other instances' clients from the database within "
+                + "chat.broker.relay.poll-interval. Reconnecting on its own; if this lasts, check that RabbitMQ "
+                + "runs with the rabbitmq_stomp plugin and that chat.broker.relay.* are right", relayAddress, origin,
+                link.name(), cause);
     }
 }

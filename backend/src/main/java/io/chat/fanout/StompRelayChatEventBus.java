@@ -1,7 +1,9 @@
 package io.chat.fanout;
 
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,10 +24,11 @@ import org.springframework.messaging.simp.stomp.StompSession;
  * <p>An instance holds exactly two STOMP connections whatever its number of clients: one publishes,
  * one carries a subscription for each chat that has at least one local session. An event goes to
  * this instance's own sessions directly and, tagged with the instance's id, to the chat's topic; the
- * copy that comes back to its publisher is dropped. So a broker outage costs only cross-instance
- * fan-out: sends are still stored and acknowledged, local sessions still get them live, and clients
- * of other instances recover the rest by id when they reconnect. Publishing never blocks the caller
- * and never fails it.
+ * copy that comes back to its publisher is dropped. So a broker outage costs only live cross-instance
+ * fan-out: sends are still stored and acknowledged, local sessions still get them live, and the
+ * other instances find them in the database (their feeds compare their chats with it every
+ * {@code chat.broker.relay.poll-interval}, and once more when the subscriber link is restored).
+ * Publishing never blocks the caller and never fails it.
  *
  * <p>How the subscriber connection subscribes ({@code chat.broker.relay.subscriptions}): per chat,
  * for each chat with a local session (RabbitMQ declares and binds a queue for each, so an instance
@@ -81,7 +84,7 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         listener.onEvent(event);
         StompSession session = publisher.session();
         if (session == null) {
-            return; // logged once by RelayState; other instances' clients recover by id
+            return; // logged once by RelayState; other instances read it from the database
         }
         try {
             session.send(ChatEventCodec.headers(event, instanceId), event.frame());
@@ -150,21 +153,25 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     /**
      * Makes again, on a new subscriber session, every subscription still wanted. One already made on
      * this very session (a chat opened between the connect and this call) is kept: subscribing twice
-     * would deliver each event twice.
+     * would deliver each event twice. Once the broker routes them all, the listener compares every
+     * chat with the database: events published while the link was down never come through it.
      */
     private void restoreSubscriptions(StompSession session) {
+        List<CompletableFuture<Void>> routing = new ArrayList<>();
         synchronized (wanted) {
             if (everyChat) {
-                subscribeToEveryChat(session);
-                return;
-            }
-            active.values().removeIf(subscribed -> subscribed.session() != session);
-            for (Long chatId : wanted) {
-                if (!active.containsKey(chatId)) {
-                    subscribeOn(session, chatId);
+                routing.add(subscribeToEveryChat(session));
+            } else {
+                active.values().removeIf(subscribed -> subscribed.session() != session);
+                for (Long chatId : wanted) {
+                    if (!active.containsKey(chatId)) {
+                        routing.add(subscribeOn(session, chatId));
+                    }
                 }
             }
         }
+        CompletableFuture.allOf(routing.toArray(CompletableFuture[]::new))
+                .whenComplete((routed, failure) -> listener.catchUp());
     }
 
     /** Subscribes with a receipt, so that callers can wait until the broker routes the chat to us. */

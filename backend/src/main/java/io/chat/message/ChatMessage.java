@@ -36,6 +36,10 @@ class ChatMessage {
 
     private String clientId;
 
+    /** Number of the event that created the message; written by {@link MessageWrites#insert} only. */
+    @Column(nullable = false, updatable = false, insertable = false)
+    private long seq;
+
     protected ChatMessage() {
     }
 
@@ -79,5 +83,9 @@ class ChatMessage {
 
     String clientId() {
         return clientId;
+    }
+
+    long seq() {
+        return seq;
     }
 }

@@ -18,6 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 import io.chat.auth.UserDirectory;
 import io.chat.auth.UserSummary;
 import io.chat.chat.ChatActivity;
+import io.chat.chat.ChatEventLog;
+import io.chat.chat.ChatEventType;
+import io.chat.system.NotFound;
 
 /**
  * Sends, edits, deletes and reads messages. Callers check membership; this class checks everything
@@ -34,14 +37,16 @@ public class MessageService implements ChatActivity {
     private final MessageWrites writes;
     private final UserDirectory users;
     private final MessageLimits limits;
+    private final ChatEventLog eventLog;
     private final ApplicationEventPublisher events;
 
     MessageService(ChatMessageRepository messages, MessageWrites writes, UserDirectory users, MessageLimits limits,
-            ApplicationEventPublisher events) {
+            ChatEventLog eventLog, ApplicationEventPublisher events) {
         this.messages = messages;
         this.writes = writes;
         this.users = users;
         this.limits = limits;
+        this.eventLog = eventLog;
         this.events = events;
     }
 
@@ -73,31 +78,43 @@ public class MessageService implements ChatActivity {
             log.info("message.rate_limited chat={} user={}", chatId, senderId);
             throw MessageRejected.rateLimited(limits.messagesPerMinute());
         }
-        long id = writes.insert(chatId, senderId, text, clientId, now);
-        MessageView view = new MessageView(id, text, sender(senderId), now, false, false, chatId, clientId);
-        events.publishEvent(new MessageEvents.Posted(view));
-        log.info("message.sent chat={} user={} message={}", chatId, senderId, id);
+        MessageWrites.Inserted stored = writes.insert(chatId, senderId, text, clientId, now)
+                .orElseThrow(() -> new NotFound("Chat not found"));
+        MessageView view = new MessageView(stored.id(), text, sender(senderId), now, false, false, chatId, clientId);
+        events.publishEvent(new MessageEvents.Posted(view, stored.seq()));
+        log.info("message.sent chat={} user={} message={} seq={}", chatId, senderId, stored.id(), stored.seq());
         return new Sent(view, true);
     }
 
+    /**
+     * Changes the text of one's own message, as the chat's next event. The chat's lock is taken
+     * before the message is read, so a concurrent delete of it is seen rather than overwritten.
+     */
     @Transactional
     public MessageView edit(long chatId, long userId, long messageId, String rawText) {
         String text = MessageText.validate(rawText, limits.maxMessageLength());
+        long seq = eventLog.next(chatId);
         ChatMessage message = ownMessage(chatId, userId, messageId);
-        message.edit(text, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        message.edit(text, now);
+        eventLog.append(chatId, seq, ChatEventType.MESSAGE_UPDATED, userId, messageId, null, now);
         MessageView view = view(message);
-        events.publishEvent(new MessageEvents.Edited(view));
-        log.info("message.edited chat={} user={} message={}", chatId, userId, messageId);
+        events.publishEvent(new MessageEvents.Edited(view, seq));
+        log.info("message.edited chat={} user={} message={} seq={}", chatId, userId, messageId, seq);
         return view;
     }
 
+    /** Deletes one's own message softly, as the chat's next event (locked first, as {@link #edit}). */
     @Transactional
     public MessageView delete(long chatId, long userId, long messageId) {
+        long seq = eventLog.next(chatId);
         ChatMessage message = ownMessage(chatId, userId, messageId);
-        message.delete(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        message.delete(now);
+        eventLog.append(chatId, seq, ChatEventType.MESSAGE_DELETED, userId, messageId, null, now);
         MessageView view = view(message);
-        events.publishEvent(new MessageEvents.Deleted(view));
-        log.info("message.deleted chat={} user={} message={}", chatId, userId, messageId);
+        events.publishEvent(new MessageEvents.Deleted(view, seq));
+        log.info("message.deleted chat={} user={} message={} seq={}", chatId, userId, messageId, seq);
         return view;
     }
 
@@ -121,17 +138,6 @@ public class MessageService implements ChatActivity {
             Collections.reverse(page);
         }
         return new HistoryPage(page.stream().map(this::view).toList(), hasMore);
-    }
-
-    /** The newest {@code max} messages after {@code afterId}, in id order: what a reconnecting client missed. */
-    @Transactional(readOnly = true)
-    public List<MessageView> missedSince(long chatId, long afterId, int max) {
-        List<ChatMessage> newestFirst = messages.findDescending(chatId, afterId, Long.MAX_VALUE, Limit.of(max));
-        List<MessageView> views = new ArrayList<>(newestFirst.size());
-        for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            views.add(view(newestFirst.get(i)));
-        }
-        return views;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.chat.message;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -43,12 +44,33 @@ class MessageWrites {
                 .params(senderId, utc(since), cap).query(Long.class).single();
     }
 
-    /** Inserts a new message and returns its id. */
-    long insert(long chatId, long senderId, String text, String clientId, Instant createdAt) {
+    /** Where a new message was stored: its id and the number of its event in the chat's sequence. */
+    record Inserted(long id, long seq) {
+    }
+
+    /**
+     * Takes the chat's next event number (see {@link io.chat.chat.ChatEventLog}), inserts the message
+     * with it and records its event, in one round trip. The message's id is drawn after the chat's
+     * lock is held, so ids grow in commit order within a chat, as the numbers do.
+     *
+     * @return empty when the chat does not exist
+     */
+    Optional<Inserted> insert(long chatId, long senderId, String text, String clientId, Instant createdAt) {
         return jdbc.sql("""
-                INSERT INTO messages (chat_id, sender_id, text, created_at, client_id)
-                VALUES (?, ?, ?, ?, ?) RETURNING id""")
-                .params(chatId, senderId, text, utc(createdAt), clientId).query(Long.class).single();
+                WITH next AS (
+                    UPDATE chats SET last_seq = last_seq + 1 WHERE id = :chat RETURNING last_seq
+                ), message AS (
+                    INSERT INTO messages (chat_id, sender_id, text, created_at, client_id, seq)
+                    SELECT :chat, :sender, :text, :at, :clientId, last_seq FROM next
+                    RETURNING id, seq
+                ), event AS (
+                    INSERT INTO chat_events (chat_id, seq, type, user_id, message_id, created_at)
+                    SELECT :chat, seq, 'message', :sender, id, :at FROM message
+                )
+                SELECT id, seq FROM message""")
+                .param("chat", chatId).param("sender", senderId).param("text", text).param("at", utc(createdAt))
+                .param("clientId", clientId)
+                .query((row, number) -> new Inserted(row.getLong("id"), row.getLong("seq"))).optional();
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -12,7 +12,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Reads what the upgrade request says: the chat id from the path, the token (the Authorization
- * header wins over {@code ?token=}), and {@code ?last_message_id=}. The upgrade always goes
+ * header wins over {@code ?token=}), and the recovery parameters {@code ?since_seq=} and
+ * {@code ?last_message_id=}. The upgrade always goes
  * ahead: the contract answers problems with close codes once the socket is open. Runs for every
  * connection, so it scans the path and query by hand rather than through a URI builder or regex.
  */
@@ -21,6 +22,7 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
     static final String CHAT_ID = "chat.chatId";
     static final String TOKEN = "chat.token";
     static final String LAST_MESSAGE_ID = "chat.lastMessageId";
+    static final String SINCE_SEQ = "chat.sinceSeq";
 
     private static final String BEARER = "Bearer ";
 
@@ -39,6 +41,10 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
         String lastMessageId = parameter(query, "last_message_id");
         if (lastMessageId != null) {
             attributes.put(LAST_MESSAGE_ID, lastMessageId);
+        }
+        String sinceSeq = parameter(query, "since_seq");
+        if (sinceSeq != null) {
+            attributes.put(SINCE_SEQ, sinceSeq);
         }
         return true;
     }

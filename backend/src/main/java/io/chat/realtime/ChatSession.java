@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 import org.slf4j.Logger;
@@ -21,8 +20,9 @@ import io.chat.fanout.ChatEvent;
 
 /**
  * One open connection of one user to one chat. Until it goes live, events are held back, so a
- * reconnecting client gets its missed messages first and then live events, without a gap or a
- * repeat at the seam.
+ * reconnecting client gets what it missed first and then live events. The seam is a number of the
+ * chat's sequence: the session starts after it ({@link #startAfter}), recovery replays up to it,
+ * and only numbered events after it go out live, so nothing is missed or repeated there.
  */
 final class ChatSession {
 
@@ -38,6 +38,12 @@ final class ChatSession {
 
     /** Events that arrived before the session went live; null once live. */
     private volatile List<ChatEvent> held = new ArrayList<>();
+    /**
+     * Numbered events up to this one are not sent live: they were before the session started, or
+     * the client said it has them. Written before the session goes live and by the chat's feed, one
+     * event at a time, after.
+     */
+    private long floor;
     private volatile boolean typing;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
@@ -106,6 +112,20 @@ final class ChatSession {
         this.expiry = expiry;
     }
 
+    /** Called by the chat's feed as the session joins it, before it goes live. */
+    void startAfter(long seq) {
+        synchronized (gate) {
+            floor = seq;
+        }
+    }
+
+    /** Numbered events up to {@code seq} are not sent live: the client has them (it asked to recover after it). */
+    void skipUpTo(long seq) {
+        synchronized (gate) {
+            floor = Math.max(floor, seq);
+        }
+    }
+
     /** An event of the chat: sent now if live, held back if recovery is still under way. */
     void deliver(ChatEvent event, TextMessage frame) {
         if (held != null) {
@@ -116,21 +136,32 @@ final class ChatSession {
                 }
             }
         }
-        send(frame);
+        if (isNew(event)) {
+            send(frame);
+        }
     }
 
-    /**
-     * Sends what was held back, less the messages recovery already sent, and lets later events through.
-     */
-    void goLive(Set<Long> alreadySent) {
+    /** Sends what was held back, but what the session's start covered, and lets later events through. */
+    void goLive() {
         synchronized (gate) {
             for (ChatEvent event : held) {
-                if (event.messageId() == 0 || !alreadySent.contains(event.messageId())) {
+                if (isNew(event)) {
                     send(new TextMessage(event.frame()));
                 }
             }
             held = null;
         }
+    }
+
+    private boolean isNew(ChatEvent event) {
+        if (!event.isSequenced()) {
+            return true;
+        }
+        if (event.seq() <= floor) {
+            return false;
+        }
+        floor = event.seq();
+        return true;
     }
 
     void send(String frame) {

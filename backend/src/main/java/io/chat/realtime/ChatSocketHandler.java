@@ -2,9 +2,6 @@ package io.chat.realtime;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,15 +30,13 @@ import io.chat.auth.InvalidToken;
 import io.chat.auth.VerifiedAccess;
 import io.chat.fanout.ChatEvent;
 import io.chat.fanout.ChatEventBus;
-import io.chat.message.MessageService;
-import io.chat.message.MessageView;
 import io.chat.system.ApiException;
 
 /**
  * The raw-protocol adapter: one instance serves every connection to {@code /ws/chat/{chat_id}/}.
  * At open it checks, in the contract's order, the token (4401), membership (4403) and the
- * one-connection rule (4409), then greets the client, replays what it missed and lets live events
- * through. Each text frame is parsed, validated and sent through the secured internal channel;
+ * one-connection rule (4409), then greets the client with the chat's latest event number, replays
+ * what it missed ({@code ?since_seq=} or {@code ?last_message_id=}) and lets live events through. Each text frame is parsed, validated and sent through the secured internal channel;
  * failures come back as error frames and the connection stays open.
  */
 @Component
@@ -54,7 +49,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final AccessTokenVerifier tokens;
     private final ConnectionClaims claims;
     private final LocalSessions sessions;
-    private final MessageService messages;
+    private final SessionRecovery recovery;
     private final InboundFrameParser parser;
     private final SubscribableChannel inboundFrameChannel;
     private final ServerFrames frames;
@@ -63,14 +58,14 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final WebSocketSettings settings;
 
     ChatSocketHandler(AccessTokenVerifier tokens, ConnectionClaims claims,
-            LocalSessions sessions, MessageService messages, InboundFrameParser parser,
+            LocalSessions sessions, SessionRecovery recovery, InboundFrameParser parser,
             SubscribableChannel inboundFrameChannel, ServerFrames frames, ChatEventBus bus,
             @Qualifier("taskScheduler") TaskScheduler scheduler,
             WebSocketSettings settings) {
         this.tokens = tokens;
         this.claims = claims;
         this.sessions = sessions;
-        this.messages = messages;
+        this.recovery = recovery;
         this.parser = parser;
         this.inboundFrameChannel = inboundFrameChannel;
         this.frames = frames;
@@ -91,19 +86,22 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         }
         long userId = access.user().id();
         Long chatId = attribute(socket, ChatHandshakeInterceptor.CHAT_ID, Long.class);
-        ConnectionClaims.Admission admission = chatId == null ? ConnectionClaims.Admission.NOT_PARTICIPANT
+        ConnectionClaims.Admission admission = chatId == null
+                ? new ConnectionClaims.Admission(ConnectionClaims.Outcome.NOT_PARTICIPANT, 0)
                 : claims.admit(chatId, userId, socket.getId());
-        if (admission == ConnectionClaims.Admission.NOT_PARTICIPANT) {
+        if (admission.outcome() == ConnectionClaims.Outcome.NOT_PARTICIPANT) {
             log.info("ws.access_denied session={} user={} chat={}", socket.getId(), userId, chatId);
             socket.close(CloseCodes.ACCESS_DENIED);
             return;
         }
-        if (admission == ConnectionClaims.Admission.ALREADY_CONNECTED) {
+        if (admission.outcome() == ConnectionClaims.Outcome.ALREADY_CONNECTED) {
             log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
             socket.close(CloseCodes.ALREADY_CONNECTED);
             return;
         }
-        Long lastMessageId = lastMessageId(socket);
+        RecoveryRequest recovery = RecoveryRequest.of(
+                attribute(socket, ChatHandshakeInterceptor.SINCE_SEQ, String.class),
+                attribute(socket, ChatHandshakeInterceptor.LAST_MESSAGE_ID, String.class));
         ChatSession session = new ChatSession(
                 new ConcurrentWebSocketSessionDecorator(socket, (int) settings.sendTimeLimit().toMillis(),
                         settings.sendBufferBytes(), ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE),
@@ -112,28 +110,41 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                 access.expiresAt(), settings.maxFrameBytes());
         socket.getAttributes().put(SESSION, session);
         try {
-            open(session, lastMessageId);
+            open(session, admission.lastSeq(), recovery);
         } catch (RuntimeException failure) {
             log.error("ws.open_failed session={} user={} chat={}", session.id(), userId, chatId, failure);
             session.close(CloseCodes.SERVER_ERROR);
         }
     }
 
-    private void open(ChatSession session, Long lastMessageId) {
-        awaitRouting(sessions.add(session));
-        session.send(frames.connectionEstablished(session.chatId()));
-        Set<Long> replayed = new HashSet<>();
-        if (lastMessageId != null) {
-            List<MessageView> missed = messages.missedSince(session.chatId(), lastMessageId, settings.recoveryLimit());
-            for (MessageView message : missed) {
-                session.send(frames.message("message", message));
-                replayed.add(message.id());
-            }
+    /**
+     * Joins the chat's feed, greets, replays what the client asked for, and lets live events
+     * through. Everything up to the session's start number is replayed from the database, every
+     * later event comes through the feed (held back until the replay is out): no gap, no repeat.
+     */
+    private void open(ChatSession session, long committed, RecoveryRequest recovery) {
+        LocalSessions.Joined joined = sessions.add(session, committed);
+        awaitRouting(joined.routed());
+        long start = joined.start();
+        if (recovery == null) {
+            session.send(frames.connectionEstablished(session.chatId(), start, null));
+            session.goLive();
+            scheduleExpiry(session);
+            log.info("ws.connected session={} user={} chat={} seq={}", session.id(), session.userId(),
+                    session.chatId(), start);
+            return;
         }
-        session.goLive(replayed);
+        if (recovery.kind() == RecoveryRequest.Kind.SINCE_SEQ) {
+            session.skipUpTo(recovery.after()); // a client ahead of this instance's view already has those
+        }
+        SessionRecovery.Replay replay = this.recovery.replay(session.chatId(), session.userId(), recovery, start);
+        session.send(frames.connectionEstablished(session.chatId(), start, replay.complete()));
+        replay.frames().forEach(session::send);
+        session.goLive();
         scheduleExpiry(session);
-        log.info("ws.connected session={} user={} chat={} replayed={}", session.id(), session.userId(),
-                session.chatId(), replayed.size());
+        log.info("ws.connected session={} user={} chat={} seq={} recovery={} replayed={} recovered={}",
+                session.id(), session.userId(), session.chatId(), start, recovery.kind(), replay.frames().size(),
+                replay.complete());
     }
 
     /**
@@ -240,19 +251,11 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                     session.userId(), session.chatId());
         }
         if (session.isTyping()) {
-            bus.publish(ChatEvent.toOthers(session.chatId(), session.userId(),
+            bus.publish(ChatEvent.transientToOthers(session.chatId(), session.userId(),
                     frames.typing(session.userId(), session.user().username(), false)));
         }
         log.info("ws.disconnected session={} user={} chat={} code={}", session.id(), session.userId(),
                 session.chatId(), status.getCode());
-    }
-
-    private static Long lastMessageId(WebSocketSession socket) {
-        String raw = attribute(socket, ChatHandshakeInterceptor.LAST_MESSAGE_ID, String.class);
-        if (raw == null || !raw.matches("[0-9]{1,18}")) {
-            return null;
-        }
-        return Long.parseLong(raw);
     }
 
     private static <T> T attribute(WebSocketSession socket, String name, Class<T> type) {

@@ -32,7 +32,7 @@ class ConnectionClaims {
     }
 
     /** What the database said to a connection asking to be let in. */
-    enum Admission {
+    enum Outcome {
         /** not a participant of the chat, or no such chat: 4403 */
         NOT_PARTICIPANT,
         /** a live connection of the user to the chat holds the claim: 4409 */
@@ -41,8 +41,17 @@ class ConnectionClaims {
     }
 
     /**
-     * Checks membership and takes the claim in one statement, one round trip: every connect pays
-     * for it, and a burst of reconnects after a deploy pays for it many times over.
+     * The answer to a connection asking to be let in.
+     *
+     * @param lastSeq the chat's latest event number when the database answered
+     */
+    record Admission(Outcome outcome, long lastSeq) {
+    }
+
+    /**
+     * Checks membership, takes the claim and reads the chat's latest event number in one statement,
+     * one round trip: every connect pays for it, and a burst of reconnects after a deploy pays for it
+     * many times over.
      */
     Admission admit(long chatId, long userId, String sessionId) {
         return jdbc.sql("""
@@ -58,12 +67,14 @@ class ConnectionClaims {
                      WHERE connection_claims.expires_at < now()
                     RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM member) AS members, (SELECT count(*) FROM claimed) AS claims
+                SELECT (SELECT count(*) FROM member) AS members, (SELECT count(*) FROM claimed) AS claims,
+                       (SELECT last_seq FROM chats WHERE id = :chat) AS last_seq
                 """)
                 .param("chat", chatId).param("user", userId).param("instance", instanceId)
                 .param("session", sessionId).param("ttl", ttlMillis)
-                .query((row, number) -> row.getInt("members") == 0 ? Admission.NOT_PARTICIPANT
-                        : row.getInt("claims") == 0 ? Admission.ALREADY_CONNECTED : Admission.ADMITTED)
+                .query((row, number) -> new Admission(row.getInt("members") == 0 ? Outcome.NOT_PARTICIPANT
+                        : row.getInt("claims") == 0 ? Outcome.ALREADY_CONNECTED : Outcome.ADMITTED,
+                        row.getLong("last_seq")))
                 .single();
     }
 

@@ -10,9 +10,9 @@ import io.chat.fanout.ChatEventBus;
 import io.chat.message.MessageService;
 
 /**
- * Acts on a client frame that passed the internal channel's security rules. Message changes are
- * broadcast after their transaction commits (see {@link RealtimeEvents}); typing and read receipts
- * store nothing or little and go out here.
+ * Acts on a client frame that passed the internal channel's security rules. Message changes and
+ * read receipts are broadcast after their transaction commits (see {@link RealtimeEvents}); typing
+ * stores nothing, is no event of the chat's sequence, and goes out here.
  */
 @Component
 class InboundFrameHandler implements MessageHandler {
@@ -39,16 +39,14 @@ class InboundFrameHandler implements MessageHandler {
             MessageService.Sent sent = messages.send(chatId, userId, send.text(), send.clientId());
             if (!sent.created()) {
                 // an idempotent resend: the original, to the sender alone, and no second broadcast
-                session.send(frames.message("message", sent.message()));
+                session.send(frames.resendAnswer(sent.message()));
             }
         } else if (frame instanceof InboundFrame.Typing typing) {
             session.setTyping(typing.isTyping());
-            bus.publish(ChatEvent.toOthers(chatId, userId,
+            bus.publish(ChatEvent.transientToOthers(chatId, userId,
                     frames.typing(userId, session.user().username(), typing.isTyping())));
         } else if (frame instanceof InboundFrame.ReadMessages) {
-            long marker = chats.markAllRead(chatId, userId);
-            bus.publish(ChatEvent.toOthers(chatId, userId,
-                    frames.messagesRead(userId, session.user().username(), marker)));
+            chats.markAllRead(chatId, userId);
         } else if (frame instanceof InboundFrame.EditMessage edit) {
             messages.edit(chatId, userId, edit.messageId(), edit.text());
         } else if (frame instanceof InboundFrame.DeleteMessage delete) {

@@ -1,14 +1,14 @@
 package io.chat.realtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.TextMessage;
 
 import io.chat.chat.ParticipantDirectory;
 import io.chat.fanout.ChatEvent;
@@ -16,82 +16,97 @@ import io.chat.fanout.ChatEventBus;
 import io.chat.fanout.ChatEventListener;
 
 /**
- * The sessions open on this instance, by chat. The first session of a chat subscribes this
- * instance to the chat's events and the last one unsubscribes it, so the fan-out carries events
- * only to instances that have someone to give them to (unless the relay is told to subscribe to
- * every chat, when events of chats without a session here are dropped on arrival).
+ * The sessions open on this instance, grouped by chat in {@link ChatFeed}s that put each chat's
+ * events in order. The first session of a chat subscribes this instance to the chat's events and
+ * the last one unsubscribes it, so the fan-out carries events only to instances that have someone
+ * to give them to (unless the relay is told to subscribe to every chat, when events of chats
+ * without a session here are dropped on arrival).
  */
 @Component
 class LocalSessions implements ChatEventListener {
 
-    private final ConcurrentMap<Long, Set<ChatSession>> byChat = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, ChatFeed> feeds = new ConcurrentHashMap<>();
     /** Per chat with local sessions: completes once the fan-out routes the chat's events here. */
     private final ConcurrentMap<Long, CompletableFuture<Void>> routed = new ConcurrentHashMap<>();
     private final ChatEventBus bus;
     private final ParticipantDirectory participants;
+    private final FeedRepair repair;
 
-    LocalSessions(ChatEventBus bus, ParticipantDirectory participants) {
+    LocalSessions(ChatEventBus bus, ParticipantDirectory participants, FeedRepair repair) {
         this.bus = bus;
         this.participants = participants;
+        this.repair = repair;
     }
 
-    /** @return completes when events of the session's chat published from now on will reach it */
-    CompletableFuture<Void> add(ChatSession session) {
-        byChat.compute(session.chatId(), (chatId, sessions) -> {
-            Set<ChatSession> present = sessions;
+    /**
+     * How a session joined its chat's feed.
+     *
+     * @param start the number of the chat's sequence the session starts after (see {@link ChatFeed#join})
+     * @param routed completes when events of the chat published from now on will reach the session
+     */
+    record Joined(long start, CompletableFuture<Void> routed) {
+    }
+
+    /** @param committed the chat's latest number as the database said when the session was admitted */
+    Joined add(ChatSession session, long committed) {
+        long[] start = new long[1];
+        ChatFeed[] created = new ChatFeed[1];
+        feeds.compute(session.chatId(), (chatId, feed) -> {
+            ChatFeed present = feed;
             if (present == null) {
-                present = ConcurrentHashMap.newKeySet();
+                present = new ChatFeed(chatId, committed, repair);
                 routed.put(chatId, bus.subscribe(chatId));
+                created[0] = present;
             }
-            present.add(session);
+            start[0] = present.join(session, committed);
             return present;
         });
-        return routed.getOrDefault(session.chatId(), CompletableFuture.completedFuture(null));
+        CompletableFuture<Void> route = routed.getOrDefault(session.chatId(), CompletableFuture.completedFuture(null));
+        if (created[0] != null) {
+            // events committed after the admission's read but published before the chat was routed
+            // here never come through the fan-out: a new feed reads them once it is routed
+            ChatFeed feed = created[0];
+            route.whenComplete((done, failure) -> feed.checkDatabase());
+        }
+        return new Joined(start[0], route);
     }
 
     void remove(ChatSession session) {
-        byChat.computeIfPresent(session.chatId(), (chatId, sessions) -> {
-            sessions.remove(session);
-            if (sessions.isEmpty()) {
+        feeds.computeIfPresent(session.chatId(), (chatId, feed) -> {
+            feed.leave(session);
+            if (feed.isEmpty()) {
                 routed.remove(chatId);
                 bus.unsubscribe(chatId);
                 participants.forget(chatId);
                 return null;
             }
-            return sessions;
+            return feed;
         });
     }
 
     List<ChatSession> all() {
         List<ChatSession> all = new ArrayList<>();
-        byChat.values().forEach(all::addAll);
+        feeds.values().forEach(feed -> all.addAll(feed.sessions()));
         return all;
     }
 
     int count() {
-        return byChat.values().stream().mapToInt(Set::size).sum();
+        return feeds.values().stream().mapToInt(feed -> feed.sessions().size()).sum();
     }
 
     @Override
     public void onEvent(ChatEvent event) {
-        Set<ChatSession> sessions = byChat.get(event.chatId());
+        ChatFeed feed = feeds.get(event.chatId());
         switch (event.audience()) {
             case ALL, OTHERS -> {
-                if (sessions == null) {
-                    return;
-                }
-                TextMessage frame = new TextMessage(event.frame());
-                boolean others = event.audience() == ChatEvent.Audience.OTHERS;
-                for (ChatSession session : sessions) {
-                    if (!others || session.userId() != event.userId()) {
-                        session.deliver(event, frame);
-                    }
+                if (feed != null) {
+                    feed.accept(event);
                 }
             }
             case REVOKED -> {
                 participants.forget(event.chatId());
-                if (sessions != null) {
-                    for (ChatSession session : sessions) {
+                if (feed != null) {
+                    for (ChatSession session : feed.sessions()) {
                         if (session.userId() == event.userId()) {
                             session.close(CloseCodes.ACCESS_DENIED);
                         }
@@ -99,6 +114,29 @@ class LocalSessions implements ChatEventListener {
                 }
             }
             case MEMBERSHIP_CHANGED -> participants.forget(event.chatId());
+        }
+    }
+
+    /** The fan-out may have lost events (it reconnected): every chat is compared with the database. */
+    @Override
+    public void catchUp() {
+        repair.schedule(this::sweep, Duration.ZERO);
+    }
+
+    /**
+     * Compares each chat's latest number in the database with what its feed delivered, in one
+     * query; a feed that is behind reads the rest, unless it comes through the fan-out first.
+     */
+    void sweep() {
+        List<Long> chatIds = new ArrayList<>(feeds.keySet());
+        if (chatIds.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Long, Long> latest : repair.latest(chatIds).entrySet()) {
+            ChatFeed feed = feeds.get(latest.getKey());
+            if (feed != null) {
+                feed.observe(latest.getValue());
+            }
         }
     }
 }

@@ -13,13 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFrameBytes largest text message accepted; larger ones close the connection with 1009
  * @param sendBufferBytes frames queued for a slow client before it is disconnected
  * @param sendTimeLimit longest a single write to a client may block before it is disconnected
- * @param recoveryLimit most messages replayed to a client reconnecting with {@code last_message_id}
  */
 @ConfigurationProperties("chat.websocket")
 public record WebSocketSettings(@DefaultValue("25s") Duration pingInterval,
         @DefaultValue("60s") Duration pongTimeout,
         @DefaultValue("65536") int maxFrameBytes,
         @DefaultValue("1048576") int sendBufferBytes,
-        @DefaultValue("10s") Duration sendTimeLimit,
-        @DefaultValue("1000") int recoveryLimit) {
+        @DefaultValue("10s") Duration sendTimeLimit) {
 }

@@ -11,8 +11,9 @@ class ChatEventCodecTest {
     @Test
     void everyAudienceSurvivesTheTrip() {
         for (ChatEvent event : new ChatEvent[] {
-                ChatEvent.toAll(42, 7, 99, "{\"type\":\"message\",\"data\":{\"text\":\"héllo ✓\"}}"),
-                ChatEvent.toOthers(42, 7, "{\"type\":\"typing\"}"),
+                ChatEvent.toAll(42, 7, 99, "{\"type\":\"message\",\"seq\":99,\"data\":{\"text\":\"héllo ✓\"}}"),
+                ChatEvent.toOthers(42, 7, 100, "{\"type\":\"messages_read\",\"seq\":100}"),
+                ChatEvent.transientToOthers(42, 7, "{\"type\":\"typing\"}"),
                 ChatEvent.revoked(42, 8),
                 ChatEvent.membershipChanged(42, 8)}) {
             StompHeaders headers = ChatEventCodec.headers(event, "origin-1");

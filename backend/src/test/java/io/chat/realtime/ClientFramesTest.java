@@ -51,6 +51,8 @@ class ClientFramesTest {
             JsonNode received = b.next();
             assertThat(received).isEqualTo(own);
             assertThat(own.get("type").asString()).isEqualTo("message");
+            assertThat(own.get("seq").asLong()).isEqualTo(1);
+            assertThat(own.propertyNames()).containsExactly("type", "seq", "data");
             JsonNode data = own.get("data");
             assertThat(data.get("id").asLong()).isPositive();
             assertThat(data.get("text").asString()).isEqualTo("Hello, Bob!");
@@ -119,7 +121,7 @@ class ClientFramesTest {
             assertThat(unreadOf(bob)).isEqualTo(2);
             b.sendJson(Map.of("type", "read_messages"));
             JsonNode read = a.next();
-            assertThat(read.toString()).isEqualTo("{\"type\":\"messages_read\",\"user_id\":" + bob.id()
+            assertThat(read.toString()).isEqualTo("{\"type\":\"messages_read\",\"seq\":3,\"user_id\":" + bob.id()
                     + ",\"username\":\"" + bob.username() + "\",\"last_read_message_id\":" + lastId + "}");
             b.expectSilence(QUIET);
             assertThat(unreadOf(bob)).isZero();

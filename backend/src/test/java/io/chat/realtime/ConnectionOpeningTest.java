@@ -29,7 +29,22 @@ class ConnectionOpeningTest {
             JsonNode greeting = client.next();
             assertThat(greeting.toString()).isEqualTo(
                     "{\"type\":\"connection_established\",\"message\":\"Successfully connected to chat\",\"chat_id\":"
-                            + chat + "}");
+                            + chat + ",\"seq\":0}");
+        }
+    }
+
+    @Test
+    void greetingCarriesTheChatsLatestEventNumber() {
+        Api api = new Api(port);
+        TestUser alice = api.newUser();
+        long chat = api.newChat(alice);
+        for (int i = 0; i < 3; i++) {
+            api.post("/api/chats/" + chat + "/messages/", alice.access(), Api.json(java.util.Map.of("text", "m" + i)));
+        }
+        try (WsClient client = WsClient.connect(api.wsUrl(chat), alice.access())) {
+            assertThat(client.next().toString()).isEqualTo(
+                    "{\"type\":\"connection_established\",\"message\":\"Successfully connected to chat\",\"chat_id\":"
+                            + chat + ",\"seq\":3}");
         }
     }
 

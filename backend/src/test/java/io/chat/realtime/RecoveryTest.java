@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Reconnecting with {@code ?last_message_id=N}: everything missed, in order, then live, no gap, no repeat. */
 @ChatServerTest
-@TestPropertySource(properties = {"chat.limits.messages-per-minute=100000", "chat.websocket.recovery-limit=20"})
+@TestPropertySource(properties = {"chat.limits.messages-per-minute=100000", "chat.recovery.max-events=20"})
 class RecoveryTest {
 
     @LocalServerPort

@@ -1,0 +1,65 @@
+package io.chat.chat;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import io.chat.system.NotFound;
+
+/**
+ * The chat's event sequence in PostgreSQL: {@code chats.last_seq} and the {@code chat_events} log.
+ *
+ * <p>A change takes its number with {@link #next}, which increments the chat's row and so holds
+ * that row's lock until the transaction ends: the next change of the same chat waits for the commit,
+ * so numbers follow commit order with no gap (a rolled-back change gives its number back). Whoever
+ * takes a number must take every other lock it needs before this one (a sender's rate-limit lock
+ * comes first), so that two changes never wait for each other.
+ */
+@Component
+public class ChatEventLog {
+
+    private final JdbcClient jdbc;
+
+    ChatEventLog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Takes the chat's next event number; callers hold the transaction.
+     *
+     * @throws NotFound when the chat does not exist
+     */
+    public long next(long chatId) {
+        return jdbc.sql("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
+                .param(chatId).query(Long.class).optional()
+                .orElseThrow(() -> new NotFound("Chat not found"));
+    }
+
+    /** Records the event that took number {@code seq}, in the transaction that took it. */
+    public void append(long chatId, long seq, ChatEventType type, long userId, Long messageId,
+            Long lastReadMessageId, Instant at) {
+        jdbc.sql("""
+                INSERT INTO chat_events (chat_id, seq, type, user_id, message_id, last_read_message_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(chatId, seq, type.wireName(), userId, messageId, lastReadMessageId, at.atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    /** The latest event number of each of the given chats that exists (0 for a chat without events). */
+    public Map<Long, Long> latest(Collection<Long> chatIds) {
+        Map<Long, Long> latest = new HashMap<>();
+        if (chatIds.isEmpty()) {
+            return latest;
+        }
+        jdbc.sql("SELECT id, last_seq FROM chats WHERE id = ANY(?)")
+                .param(chatIds.toArray(Long[]::new))
+                .query((row, number) -> latest.put(row.getLong("id"), row.getLong("last_seq")))
+                .list();
+        return latest;
+    }
+}
