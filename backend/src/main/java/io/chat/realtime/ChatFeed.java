@@ -28,7 +28,8 @@ import io.chat.fanout.ChatEvent;
  * event's number is only given once all smaller ones of its chat have committed.
  *
  * <p>Database reads never run under the lock nor on the thread that brought an event: they run on
- * {@link FeedRepair}'s threads, so one chat's gap does not hold up the fan-out of the others.
+ * the {@link Repair}'s threads ({@link FeedRepair}), so one chat's gap does not hold up the fan-out
+ * of the others.
  */
 final class ChatFeed {
 
@@ -42,8 +43,18 @@ final class ChatFeed {
     /** Target of a fill that reads whatever the database holds after the last delivered event. */
     private static final long EVERYTHING = Long.MAX_VALUE;
 
+    /** Where a feed reads what the fan-out did not bring, and the threads it does so on. */
+    interface Repair {
+
+        /** Runs the task after the delay, on a thread that does nothing else but such repairs. */
+        void schedule(Runnable task, Duration delay);
+
+        /** The chat's numbered events after {@code afterSeq} up to {@code upToSeq}, oldest first. */
+        List<ChatEvent> eventsBetween(long chatId, long afterSeq, long upToSeq, int limit);
+    }
+
     private final long chatId;
-    private final FeedRepair repair;
+    private final Repair repair;
     private final Set<ChatSession> sessions = ConcurrentHashMap.newKeySet();
 
     // Guarded by this.
@@ -56,7 +67,7 @@ final class ChatFeed {
     private boolean filling;
 
     /** @param delivered the number up to which the chat's events need not be delivered by this feed */
-    ChatFeed(long chatId, long delivered, FeedRepair repair) {
+    ChatFeed(long chatId, long delivered, Repair repair) {
         this.chatId = chatId;
         this.delivered = delivered;
         this.repair = repair;
@@ -147,7 +158,7 @@ final class ChatFeed {
         }
     }
 
-    /** Runs on a {@link FeedRepair} thread: reads the gap, if there still is one, and delivers it. */
+    /** Runs on a repair thread: reads the gap, if there still is one, and delivers it. */
     private void fill() {
         long from;
         long target;
@@ -155,7 +166,6 @@ final class ChatFeed {
             target = target();
             if (target <= delivered) {
                 filling = false;
-                known = known == EVERYTHING ? 0 : known;
                 return; // everything came by itself meanwhile
             }
             from = delivered;

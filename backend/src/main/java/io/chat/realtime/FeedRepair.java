@@ -25,7 +25,7 @@ import io.chat.message.StoredEvent;
  * schedulers are busy with.
  */
 @Component
-class FeedRepair implements DisposableBean {
+class FeedRepair implements ChatFeed.Repair, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(FeedRepair.class);
 
@@ -42,7 +42,8 @@ class FeedRepair implements DisposableBean {
         this.executor.setRemoveOnCancelPolicy(true);
     }
 
-    void schedule(Runnable task, Duration delay) {
+    @Override
+    public void schedule(Runnable task, Duration delay) {
         executor.schedule(() -> {
             try {
                 task.run();
@@ -62,8 +63,9 @@ class FeedRepair implements DisposableBean {
         }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** The chat's numbered events after {@code afterSeq} up to {@code upToSeq}, oldest first, as the fan-out carries them. */
-    List<ChatEvent> eventsBetween(long chatId, long afterSeq, long upToSeq, int limit) {
+    /** As the fan-out carries them: each frame encoded once. */
+    @Override
+    public List<ChatEvent> eventsBetween(long chatId, long afterSeq, long upToSeq, int limit) {
         return history.between(chatId, afterSeq, upToSeq, limit).stream().map(this::toChatEvent).toList();
     }
 

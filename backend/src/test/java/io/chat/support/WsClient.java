@@ -53,6 +53,38 @@ public final class WsClient implements AutoCloseable {
         return new WsClient(url, headers);
     }
 
+    /**
+     * Connects right after the same user's previous connection to the chat was closed: the server
+     * releases the one-connection claim as it finishes that close, so an attempt in the same
+     * instant may still get 4409; it is tried again for up to two seconds. Returns the client with
+     * its greeting taken, and the greeting.
+     */
+    public static Reconnected reconnect(String url, String token) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (true) {
+            WsClient client = connect(url, token);
+            JsonNode greeting = client.poll(WAIT);
+            if (greeting != null) {
+                return new Reconnected(client, greeting);
+            }
+            Closed closed = client.awaitClose();
+            client.close();
+            if (closed.code() != 4409 || System.nanoTime() > deadline) {
+                throw new AssertionError("reconnect refused: " + closed);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(interrupted);
+            }
+        }
+    }
+
+    /** A client that reconnected, and the greeting it got. */
+    public record Reconnected(WsClient client, JsonNode greeting) {
+    }
+
     /** Connects and checks the greeting; most tests start here. */
     public static WsClient open(String url, String token) {
         WsClient client = connect(url, token);
@@ -82,6 +114,12 @@ public final class WsClient implements AutoCloseable {
             throw new AssertionError("no frame within " + WAIT + (closed.isDone() ? "; closed: " + closed.join() : ""));
         }
         return Api.parse(frame);
+    }
+
+    /** The next text frame, parsed, or null if none comes within the wait. */
+    public JsonNode poll(Duration wait) {
+        String frame = nextText(wait);
+        return frame == null ? null : Api.parse(frame);
     }
 
     /** The next frame of the given type, skipping others (e.g. typing noise); fails after {@link #WAIT}. */
