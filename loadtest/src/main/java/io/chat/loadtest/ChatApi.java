@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,12 +17,24 @@ import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Set-up through the REST API, as any client does it: users, tokens, chats. */
+/** Set-up through the REST API, as any client does it: users, tokens, chats; and history, to read a run back. */
 final class ChatApi {
 
     /** A user the tool registered, with an access token. */
     record User(long id, String username, String access) {
     }
+
+    /** One stored message as history gives it: enough to tell the tool's own messages apart. */
+    record StoredMessage(long id, String text) {
+    }
+
+    /** A page of history, oldest first. */
+    record HistoryPage(List<StoredMessage> results, boolean hasMore) {
+    }
+
+    /** The server's largest history page. */
+    static final int HISTORY_PAGE = 200;
+    private static final String PASSWORD = "load-test-password";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int PARALLEL_SETUP = 8;
@@ -29,6 +42,8 @@ final class ChatApi {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+    /** Access tokens taken again after the first expired (they live 5 minutes on a default server), by user id. */
+    private final Map<Long, String> renewed = new ConcurrentHashMap<>();
 
     ChatApi(URI base) {
         this.base = base;
@@ -77,16 +92,47 @@ final class ChatApi {
         }
     }
 
+    /** The chat's messages after {@code afterId}, oldest first, as {@code reader} (a member) sees them. */
+    HistoryPage messagesAfter(long chatId, User reader, long afterId) throws IOException, InterruptedException {
+        String path = "/api/chats/" + chatId + "/messages/?after_id=" + afterId + "&limit=" + HISTORY_PAGE;
+        HttpResponse<String> response = get(path, renewed.getOrDefault(reader.id(), reader.access()));
+        if (response.statusCode() == 401) {
+            renewed.put(reader.id(), login(reader.username()));
+            response = get(path, renewed.get(reader.id()));
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        JsonNode page = JSON.readTree(response.body());
+        List<StoredMessage> results = new ArrayList<>();
+        for (JsonNode message : page.path("results")) {
+            results.add(new StoredMessage(message.path("id").asLong(MessageFrames.ABSENT),
+                    message.path("text").asString("")));
+        }
+        // a server that leaves out has_more is read until a page comes back short
+        boolean hasMore = page.has("has_more") ? page.get("has_more").asBoolean()
+                : results.size() == HISTORY_PAGE;
+        return new HistoryPage(results, hasMore);
+    }
+
     String text(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private User user(String username) throws IOException, InterruptedException {
-        String password = "load-test-password";
-        JsonNode registered = post("/api/auth/register/", null, Map.of("username", username, "password", password));
-        JsonNode tokens = post("/api/token/", null, Map.of("username", username, "password", password));
-        return new User(registered.get("id").asLong(), username, tokens.get("access").asString());
+        JsonNode registered = post("/api/auth/register/", null, Map.of("username", username, "password", PASSWORD));
+        return new User(registered.get("id").asLong(), username, login(username));
+    }
+
+    private String login(String username) throws IOException, InterruptedException {
+        return post("/api/token/", null, Map.of("username", username, "password", PASSWORD)).get("access").asString();
+    }
+
+    private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode post(String path, String token, Object body) throws IOException, InterruptedException {

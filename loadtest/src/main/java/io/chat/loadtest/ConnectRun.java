@@ -117,7 +117,7 @@ final class ConnectRun {
             inFlight.acquire();
             URI instance = options.urls().get(k % options.urls().size());
             LoadClient client = LoadClient.open(instance, chats.get(k / usersPerChat),
-                    users.get(k % usersPerChat).access(), unused);
+                    users.get(k % usersPerChat).access(), () -> unused);
             clients.add(client);
             client.established.whenComplete((nanos, failure) -> {
                 if (failure == null) {

@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
  * The figures of a messaging run: end-to-end latency of every delivery, and the bookkeeping that
  * finds lost and duplicated deliveries. Each message carries a sequence number; a message counts as
  * stored once any client has received it (the server broadcasts only stored messages), and each of
- * its chat's members must then receive it exactly once.
+ * its chat's members must then receive it exactly once. It also counts the connections' breaches of
+ * event order ({@link EventOrder}), which are rare, so the counters see no contention.
  */
 final class DeliveryStats {
 
@@ -23,6 +24,10 @@ final class DeliveryStats {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder seqGaps = new LongAdder();
+    private final LongAdder seqOutOfOrder = new LongAdder();
+    private final LongAdder seqMissing = new LongAdder();
+    private final LongAdder idOutOfOrder = new LongAdder();
     private final AtomicLong sent = new AtomicLong();
 
     void sent() {
@@ -56,6 +61,21 @@ final class DeliveryStats {
         }
     }
 
+    /** Counts what a seq-carrying frame was to its connection. */
+    void order(EventOrder.Step step) {
+        switch (step) {
+            case GAP -> seqGaps.increment();
+            case OUT_OF_ORDER -> seqOutOfOrder.increment();
+            case MISSING -> seqMissing.increment();
+            case IN_ORDER, NOT_CHECKED -> {
+            }
+        }
+    }
+
+    void idOutOfOrder() {
+        idOutOfOrder.increment();
+    }
+
     long sentCount() {
         return sent.get();
     }
@@ -63,6 +83,13 @@ final class DeliveryStats {
     long storedCount() {
         synchronized (stored) {
             return stored.cardinality();
+        }
+    }
+
+    /** A copy of the sequences of the messages known to be stored, to compare with a read-back. */
+    BitSet storedSequences() {
+        synchronized (stored) {
+            return (BitSet) stored.clone();
         }
     }
 
@@ -80,6 +107,22 @@ final class DeliveryStats {
 
     long rateLimitedCount() {
         return rateLimited.sum();
+    }
+
+    long seqGapCount() {
+        return seqGaps.sum();
+    }
+
+    long seqOutOfOrderCount() {
+        return seqOutOfOrder.sum();
+    }
+
+    long seqMissingCount() {
+        return seqMissing.sum();
+    }
+
+    long idOutOfOrderCount() {
+        return idOutOfOrder.sum();
     }
 
     /** Deliveries owed but not made: every stored message times its chat's members, less those received. */

@@ -3,6 +3,7 @@ package io.chat.loadtest;
 import java.net.URI;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import reactor.core.publisher.Mono;
@@ -15,7 +16,11 @@ import reactor.netty.resources.ConnectionProvider;
  * One WebSocket connection of the tool, on reactor-netty: a couple of event-loop threads serve
  * every socket, and opening one costs a TCP connect and an upgrade, nothing more. (The JDK's
  * client was tried first: its per-open overhead made the tool, not the server, the bottleneck of
- * the {@code connect} scenario.) Frames are read with {@link MessageFrames}.
+ * the {@code connect} scenario.) Frames are read with {@link MessageFrames}, and their order is
+ * followed with {@link EventOrder}.
+ *
+ * <p>Figures go to whichever {@link DeliveryStats} the supplier gives at each frame, so that a run
+ * in steps counts each step apart on the same sockets.
  */
 final class LoadClient {
 
@@ -23,19 +28,20 @@ final class LoadClient {
     private static final HttpClient HTTP = HttpClient.create(ConnectionProvider.newConnection());
     private static final WebsocketClientSpec SPEC = WebsocketClientSpec.builder().build();
 
-    private final DeliveryStats stats;
+    private final Supplier<DeliveryStats> stats;
     private final BitSet seen = new BitSet();
+    private final EventOrder order = new EventOrder();
     private final long openStartedNanos = System.nanoTime();
     private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
     final CompletableFuture<Long> established = new CompletableFuture<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
-    private LoadClient(DeliveryStats stats) {
+    private LoadClient(Supplier<DeliveryStats> stats) {
         this.stats = stats;
     }
 
     /** Opens a connection; {@link #established} completes with the open-to-greeting time in nanoseconds. */
-    static LoadClient open(URI base, long chatId, String token, DeliveryStats stats) {
+    static LoadClient open(URI base, long chatId, String token, Supplier<DeliveryStats> stats) {
         LoadClient client = new LoadClient(stats);
         String uri = base.toString().replaceFirst("^http", "ws") + "/ws/chat/" + chatId + "/?token=" + token;
         HTTP.websocket(SPEC).uri(uri).handle((inbound, outbound) -> {
@@ -69,18 +75,40 @@ final class LoadClient {
         }
     }
 
+    /** Whether the server numbers this chat's events, so that this connection checks their order. */
+    boolean checksSeq() {
+        return order.checksSeq();
+    }
+
     private void handle(String frame) {
+        long receivedNanos = System.nanoTime();
+        DeliveryStats current = stats.get();
         switch (MessageFrames.kind(frame)) {
             case MESSAGE -> {
+                followSeq(frame, current);
+                if (!order.messageIdInOrder(MessageFrames.messageId(frame))) {
+                    current.idOutOfOrder();
+                }
                 long[] stamp = MessageFrames.stamp(frame);
                 if (stamp != null) {
-                    stats.delivered(seen, (int) stamp[0], System.nanoTime() - stamp[1]);
+                    current.delivered(seen, (int) stamp[0], receivedNanos - stamp[1]);
                 }
             }
-            case ERROR -> stats.error(MessageFrames.isRateLimit(frame));
-            case CONNECTED -> established.complete(System.nanoTime() - openStartedNanos);
+            case EVENT -> followSeq(frame, current);
+            case ERROR -> current.error(MessageFrames.isRateLimit(frame));
+            case CONNECTED -> {
+                order.established(MessageFrames.seq(frame));
+                established.complete(receivedNanos - openStartedNanos);
+            }
             case OTHER -> {
             }
+        }
+    }
+
+    private void followSeq(String frame, DeliveryStats current) {
+        // a server without event numbers said so in its greeting: skip the scan for a field it never sends
+        if (order.checksSeq()) {
+            current.order(order.event(MessageFrames.seq(frame)));
         }
     }
 

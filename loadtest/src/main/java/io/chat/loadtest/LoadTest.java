@@ -2,7 +2,8 @@ package io.chat.loadtest;
 
 /**
  * The project's load tool. It drives running chat servers over the real protocol (REST set-up,
- * WebSocket clients with tokens) and prints one {@code RESULT} JSON line and a table of figures.
+ * WebSocket clients with tokens) and prints one {@code RESULT} JSON line and a table of figures
+ * per run (per step of a sweep).
  * Every scenario is bounded in count and time and stops by itself.
  */
 public final class LoadTest {
@@ -24,13 +25,18 @@ public final class LoadTest {
             System.exit(2);
             return;
         }
-        Result result = switch (options.scenario()) {
-            case "fanout" -> new MessagingRun(options).fanout();
-            case "rooms" -> new MessagingRun(options).rooms();
-            default -> new ConnectRun(options).run();
-        };
+        switch (options.scenario()) {
+            case "fanout" -> print(new MessagingRun(options).fanout());
+            case "rooms" -> print(new MessagingRun(options).rooms());
+            // a sweep prints each step as it ends, so that a run cut short still leaves its figures
+            case "hot-chat" -> new MessagingRun(options).hotChat(LoadTest::print);
+            default -> print(new ConnectRun(options).run());
+        }
+        System.exit(0);
+    }
+
+    private static void print(Result result) {
         System.out.println(result.table());
         System.out.println(result.jsonLine());
-        System.exit(0);
     }
 }

@@ -4,10 +4,18 @@ package io.chat.loadtest;
  * Reads just what the figures need from server frames, without a JSON parser on the hot path: the
  * tool must not be the bottleneck of what it measures. Texts sent by the tool look like
  * {@code lt <sequence> <send nanoTime>}.
+ *
+ * <p>Fields are found by a small scanner that skips strings and nested objects, so a {@code "seq"}
+ * inside a message's text or a nested {@code "id"} (the sender's) is never taken for the one
+ * wanted, whatever order the server writes the fields in. It stops at the field it looks for:
+ * with the server's usual order ({@code {"type":...,"seq":...,"data":{"id":...}}}) it reads the
+ * first few dozen characters of a frame.
  */
 final class MessageFrames {
 
     static final String PREFIX = "lt ";
+    /** A field that is absent, or not a whole number: seq and ids are never negative. */
+    static final long ABSENT = -1;
     private static final String TEXT_FIELD = "\"text\":\"" + PREFIX;
 
     private MessageFrames() {
@@ -17,20 +25,46 @@ final class MessageFrames {
         return PREFIX + sequence + " " + sentNanos;
     }
 
-    enum Kind { MESSAGE, ERROR, CONNECTED, OTHER }
+    /**
+     * What a frame is to the tool. {@code EVENT} is a state change other than a new message
+     * ({@code message_updated}, {@code message_deleted}, {@code messages_read}): it carries a seq
+     * on servers that number events, but is no delivery.
+     */
+    enum Kind { MESSAGE, EVENT, ERROR, CONNECTED, OTHER }
 
-    static Kind kind(CharSequence frame) {
-        String start = frame.subSequence(0, Math.min(40, frame.length())).toString();
-        if (start.startsWith("{\"type\":\"message\"")) {
+    static Kind kind(String frame) {
+        int type = valueOf(frame, 0, "type");
+        if (type < 0) {
+            return Kind.OTHER;
+        }
+        if (frame.startsWith("\"message\"", type)) {
             return Kind.MESSAGE;
         }
-        if (start.startsWith("{\"type\":\"error\"")) {
+        if (frame.startsWith("\"error\"", type)) {
             return Kind.ERROR;
         }
-        if (start.startsWith("{\"type\":\"connection_established\"")) {
+        if (frame.startsWith("\"connection_established\"", type)) {
             return Kind.CONNECTED;
         }
+        if (frame.startsWith("\"message_updated\"", type) || frame.startsWith("\"message_deleted\"", type)
+                || frame.startsWith("\"messages_read\"", type)) {
+            return Kind.EVENT;
+        }
         return Kind.OTHER;
+    }
+
+    /** The chat's event number of a frame (top-level {@code "seq"}), or {@link #ABSENT}. */
+    static long seq(String frame) {
+        return wholeNumber(frame, valueOf(frame, 0, "seq"));
+    }
+
+    /** The stored id of a {@code message} frame ({@code data.id}), or {@link #ABSENT}. */
+    static long messageId(String frame) {
+        int data = valueOf(frame, 0, "data");
+        if (data < 0 || frame.charAt(data) != '{') {
+            return ABSENT;
+        }
+        return wholeNumber(frame, valueOf(frame, data, "id"));
     }
 
     /** @return {sequence, sentNanos}, or null when the message was not sent by this tool */
@@ -52,7 +86,87 @@ final class MessageFrames {
         }
     }
 
+    /** The sequence of a message text sent by this tool (as read back over REST), or {@link #ABSENT}. */
+    static long sequenceOfText(String text) {
+        if (text == null || !text.startsWith(PREFIX)) {
+            return ABSENT;
+        }
+        int space = text.indexOf(' ', PREFIX.length());
+        try {
+            return Long.parseLong(text, PREFIX.length(), space < 0 ? text.length() : space, 10);
+        } catch (NumberFormatException notOurs) {
+            return ABSENT;
+        }
+    }
+
     static boolean isRateLimit(String frame) {
         return frame.contains("Rate limit exceeded");
+    }
+
+    /**
+     * Where the value of {@code key} starts among the members of the object that opens at
+     * {@code open}, or -1 when that object has no such member (or the frame is cut short).
+     */
+    private static int valueOf(String json, int open, String key) {
+        int depth = 0;
+        for (int i = open; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                int end = endOfString(json, i);
+                if (end < 0) {
+                    return -1;
+                }
+                if (depth == 1) {
+                    int colon = skipSpace(json, end + 1);
+                    if (colon < json.length() && json.charAt(colon) == ':' && end - i - 1 == key.length()
+                            && json.startsWith(key, i + 1)) {
+                        return skipSpace(json, colon + 1);
+                    }
+                }
+                i = end;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the quote that closes the string opening at {@code quote}, or -1. */
+    private static int endOfString(String json, int quote) {
+        for (int i = quote + 1; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int skipSpace(String json, int from) {
+        int i = from;
+        while (i < json.length() && Character.isWhitespace(json.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** A non-negative whole number starting at {@code at}, or {@link #ABSENT} (null, a string, a fraction...). */
+    private static long wholeNumber(String json, int at) {
+        if (at < 0) {
+            return ABSENT;
+        }
+        int end = at;
+        while (end < json.length() && json.charAt(end) >= '0' && json.charAt(end) <= '9') {
+            end++;
+        }
+        if (end == at || end - at > 18 || end < json.length() && (json.charAt(end) == '.'
+                || json.charAt(end) == 'e' || json.charAt(end) == 'E')) {
+            return ABSENT;
+        }
+        return Long.parseLong(json, at, end, 10);
     }
 }

@@ -1,44 +1,69 @@
 package io.chat.loadtest;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
- * The {@code fanout} and {@code rooms} scenarios: clients connect, some send at a fixed pace, and
- * every delivery is timed from the send time the message carries.
+ * The {@code fanout}, {@code rooms} and {@code hot-chat} scenarios: clients connect, some send at a
+ * fixed pace, every delivery is timed from the send time the message carries, every connection
+ * checks the order of its chat's events, and after the drain the run's messages are read back from
+ * the database.
+ *
+ * <p>Sending is open-loop: one pacing thread hands each message to the next sender's socket and
+ * never waits for an answer, so the senders' messages overlap on the server whenever it takes
+ * longer to store one than the pace leaves between two (rate × time to store = writers in flight
+ * on the chat). Threads per sender in the tool would change nothing the server sees: every
+ * socket's writes go through the same few event loops anyway. The even pace is what measures a
+ * sustained rate; bursts would measure a queue.
  */
 final class MessagingRun {
 
+    /** hot-chat with {@code --rates}: rest between steps, so that one step's backlog does not load the next. */
+    static final Duration STEP_PAUSE = Duration.ofSeconds(2);
     /** rooms: users are shared by this many groups of chats, so set-up registers few users. */
     private static final int ROOM_USER_GROUPS = 20;
+    /** A default server's access tokens live 5 minutes, and it closes their sockets (4401) when they expire. */
+    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+
+    /** One timed sending phase: the sequences it used start at {@code firstSequence}. */
+    private record Sending(int firstSequence, long elapsedNanos) {
+    }
 
     private final Options options;
     private final ChatApi api;
-    private final DeliveryStats stats = new DeliveryStats();
+    /** Swapped for a fresh one at each step of a sweep; clients look it up at every frame. */
+    private final AtomicReference<DeliveryStats> stats = new AtomicReference<>(new DeliveryStats());
     private final List<LoadClient> clients = new ArrayList<>();
+    private final List<ReadBack.Chat> chats = new ArrayList<>();
+    private final ReadBack readBack;
+    /** Messages are numbered across the steps of a run, so that each step's are told apart. */
+    private int nextSequence;
 
     MessagingRun(Options options) {
         this.options = options;
         this.api = new ChatApi(options.urls().get(0));
+        this.readBack = new ReadBack(api, chats);
     }
 
     Result fanout() throws Exception {
         Progress.phase("fanout", "registering " + options.members() + " users");
         List<ChatApi.User> members = api.users(options.members());
-        long chat = api.chat(members.get(0), members);
-        for (ChatApi.User member : members) {
-            connect(chat, member);
-        }
+        joinNewChat(members);
         awaitEstablished();
         Progress.phase("fanout", "sending for " + options.duration().toSeconds() + " s");
-        List<LoadClient> senders = clients.subList(0, options.senders());
-        long elapsedNanos = send(senders, options.rate());
-        return figures("fanout", options.members(), elapsedNanos)
+        Sending sending = send(clients.subList(0, options.senders()), options.rate());
+        Result result = figures("fanout", options.members(), sending)
                 .put("members", options.members()).put("senders", options.senders())
                 .put("offered_deliveries_per_s", options.rate() * options.members());
+        closeAll();
+        return result;
     }
 
     Result rooms() throws Exception {
@@ -48,24 +73,53 @@ final class MessagingRun {
         List<ChatApi.User> users = api.users(groups * size);
         for (int c = 0; c < options.chats(); c++) {
             int group = c % groups;
-            List<ChatApi.User> members = users.subList(group * size, group * size + size);
-            long chat = api.chat(members.get(0), members);
-            for (ChatApi.User member : members) {
-                connect(chat, member);
-            }
+            joinNewChat(users.subList(group * size, group * size + size));
         }
         awaitEstablished();
         Progress.phase("rooms", "sending for " + options.duration().toSeconds() + " s");
         double totalRate = options.rate() * clients.size();
-        long elapsedNanos = send(clients, totalRate);
-        return figures("rooms", size, elapsedNanos)
+        Sending sending = send(clients, totalRate);
+        Result result = figures("rooms", size, sending)
                 .put("chats", options.chats()).put("chat_size", size)
                 .put("offered_deliveries_per_s", totalRate * size);
+        closeAll();
+        return result;
     }
 
-    private void connect(long chat, ChatApi.User user) {
-        URI instance = options.urls().get(clients.size() % options.urls().size());
-        clients.add(LoadClient.open(instance, chat, user.access(), stats));
+    /** One chat, many concurrent senders; one result per step of {@code --rates}, reported as each ends. */
+    void hotChat(Consumer<Result> report) throws Exception {
+        long tokensIssuedNanos = System.nanoTime();
+        Progress.phase("hot-chat", "registering " + options.members() + " users");
+        List<ChatApi.User> members = api.users(options.members());
+        joinNewChat(members);
+        awaitEstablished();
+        warnIfTokensExpireMidRun(tokensIssuedNanos);
+        List<LoadClient> senders = clients.subList(0, options.senders());
+        List<Double> rates = options.rates();
+        for (int step = 0; step < rates.size(); step++) {
+            if (step > 0) {
+                Thread.sleep(STEP_PAUSE.toMillis());
+                stats.set(new DeliveryStats());
+            }
+            double rate = rates.get(step);
+            Progress.phase("hot-chat", "step " + (step + 1) + "/" + rates.size() + ": " + rate + " messages/s from "
+                    + senders.size() + " senders for " + options.duration().toSeconds() + " s");
+            Sending sending = send(senders, rate);
+            report.accept(figures("hot-chat", options.members(), sending)
+                    .put("step", step + 1).put("rate", rate)
+                    .put("members", options.members()).put("senders", options.senders())
+                    .put("offered_deliveries_per_s", rate * options.members()));
+        }
+        closeAll();
+    }
+
+    private void joinNewChat(List<ChatApi.User> members) throws Exception {
+        long chat = api.chat(members.get(0), members);
+        chats.add(new ReadBack.Chat(chat, members.get(0)));
+        for (ChatApi.User member : members) {
+            URI instance = options.urls().get(clients.size() % options.urls().size());
+            clients.add(LoadClient.open(instance, chat, member.access(), stats::get));
+        }
     }
 
     private void awaitEstablished() throws Exception {
@@ -74,44 +128,108 @@ final class MessagingRun {
         }
     }
 
-    /** Sends at a fixed total rate, round-robin over the senders; returns the sending time. */
-    private long send(List<LoadClient> senders, double messagesPerSecond) throws InterruptedException {
+    private void warnIfTokensExpireMidRun(long tokensIssuedNanos) {
+        int steps = options.rates().size();
+        Duration planned = Duration.ofNanos(System.nanoTime() - tokensIssuedNanos)
+                .plus(options.duration().plus(options.drain()).multipliedBy(steps))
+                .plus(STEP_PAUSE.multipliedBy(steps - 1L));
+        if (planned.compareTo(TOKEN_LIFETIME) > 0) {
+            Progress.phase("hot-chat", "warning: the last step ends about " + planned.toSeconds()
+                    + " s after the tokens were issued; a server with the default 5-minute access tokens closes"
+                    + " the sockets (4401) before that: use fewer --rates or a shorter --duration");
+        }
+    }
+
+    /** Sends at a fixed total rate, round-robin over the senders, then waits out the drain. */
+    private Sending send(List<LoadClient> senders, double messagesPerSecond) throws InterruptedException {
+        DeliveryStats current = stats.get();
         long periodNanos = (long) (1_000_000_000L / messagesPerSecond);
         long total = (long) (messagesPerSecond * options.duration().toSeconds());
+        int first = nextSequence;
         long start = System.nanoTime();
-        for (int sequence = 0; sequence < total; sequence++) {
-            long due = start + sequence * periodNanos;
+        for (int k = 0; k < total; k++) {
+            long due = start + k * periodNanos;
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            stats.sent();
-            senders.get(sequence % senders.size()).send(MessageFrames.text(sequence, System.nanoTime()));
+            current.sent();
+            senders.get(k % senders.size()).send(MessageFrames.text(first + k, System.nanoTime()));
         }
         long elapsed = System.nanoTime() - start;
+        nextSequence = first + (int) total;
         Thread.sleep(options.drain().toMillis());
-        clients.forEach(LoadClient::close);
-        return elapsed;
+        return new Sending(first, elapsed);
     }
 
-    private Result figures(String scenario, int recipientsPerMessage, long elapsedNanos) {
-        double seconds = elapsedNanos / 1e9;
-        return new Result(scenario)
+    private void closeAll() {
+        clients.forEach(LoadClient::close);
+    }
+
+    /**
+     * The figures of a sending phase, as they stand at the end of the drain; then the read-back,
+     * which is held against the deliveries at the drain and at its own end (see {@link ReadBack.Found}).
+     */
+    private Result figures(String scenario, int recipientsPerMessage, Sending sending) throws InterruptedException {
+        DeliveryStats current = stats.get();
+        BitSet deliveredByDrain = current.storedSequences();
+        long checkingSeq = clients.stream().filter(LoadClient::checksSeq).count();
+        boolean seqChecked = checkingSeq > 0;
+        double seconds = sending.elapsedNanos() / 1e9;
+        Result result = new Result(scenario)
                 .put("instances", options.urls().size())
                 .put("duration_s", seconds)
-                .put("messages_sent", stats.sentCount())
-                .put("messages_stored", stats.storedCount())
-                .put("deliveries", stats.deliveryCount())
-                .put("deliveries_per_s", stats.deliveryCount() / seconds)
-                .put("latency_p50_ms", stats.percentileMillis(50))
-                .put("latency_p95_ms", stats.percentileMillis(95))
-                .put("latency_p99_ms", stats.percentileMillis(99))
-                .put("latency_max_ms", stats.maxMillis())
-                .put("lost_deliveries", stats.lost(recipientsPerMessage))
-                .put("duplicated_deliveries", stats.duplicateCount())
-                .put("unanswered_sends", stats.unanswered())
-                .put("errors", stats.errorCount())
-                .put("rate_limited", stats.rateLimitedCount())
+                .put("messages_sent", current.sentCount())
+                .put("messages_stored", current.storedCount())
+                .put("messages_read_back", null)
+                .put("read_back_mismatch", null)
+                .put("stored_per_s", current.storedCount() / seconds)
+                .put("deliveries", current.deliveryCount())
+                .put("deliveries_per_s", current.deliveryCount() / seconds)
+                .put("latency_p50_ms", current.percentileMillis(50))
+                .put("latency_p95_ms", current.percentileMillis(95))
+                .put("latency_p99_ms", current.percentileMillis(99))
+                .put("latency_max_ms", current.maxMillis())
+                .put("lost_deliveries", current.lost(recipientsPerMessage))
+                .put("duplicated_deliveries", current.duplicateCount())
+                .put("unanswered_sends", current.unanswered())
+                .put("errors", current.errorCount())
+                .put("rate_limited", current.rateLimitedCount())
+                .put("seq_checked_clients", checkingSeq)
+                .put("seq_gaps", seqChecked ? current.seqGapCount() : null)
+                .put("seq_out_of_order", seqChecked ? current.seqOutOfOrderCount() : null)
+                .put("seq_missing", seqChecked ? current.seqMissingCount() : null)
+                .put("id_out_of_order", current.idOutOfOrderCount())
+                // before the read-back, whose queries would add to it
                 .put("load_average", Result.loadAverage());
+
+        ReadBack.Found found = readBackOf(sending);
+        if (found != null) {
+            BitSet deliveredByEnd = current.storedSequences();
+            // a late delivery of the step before is no message of this one
+            deliveredByDrain.clear(0, sending.firstSequence());
+            deliveredByEnd.clear(0, sending.firstSequence());
+            ReadBack.Comparison comparison = found.compareWith(deliveredByDrain, deliveredByEnd);
+            if (comparison.total() > 0) {
+                Progress.phase(scenario, "READ-BACK MISMATCH: " + comparison.describe());
+            }
+            long late = deliveredByEnd.cardinality() - deliveredByDrain.cardinality();
+            if (late > 0) {
+                Progress.phase(scenario, late + " messages were first delivered after the drain (a backlog on the"
+                        + " server): the figures above count them as unanswered sends; raise --drain to wait for them");
+            }
+            result.put("messages_read_back", found.rows()).put("read_back_mismatch", comparison.total());
+        }
+        return result;
+    }
+
+    /** The run's messages as the database holds them, or null when not read (skipped, too slow, refused). */
+    private ReadBack.Found readBackOf(Sending sending) throws InterruptedException {
+        if (options.readBack().isZero()) {
+            return null;
+        }
+        Progress.phase("read-back", "reading " + chats.size() + (chats.size() == 1 ? " chat" : " chats")
+                + " back over REST");
+        return readBack.read(sending.firstSequence(), options.readBack());
     }
 }

@@ -11,13 +11,17 @@ import java.util.Map;
  * What to run, parsed from {@code SCENARIO --name value ...}. Every run is bounded: in time by
  * {@code --duration} (plus {@code --drain}), in size by the counts.
  *
- * @param scenario fanout, rooms or connect
+ * @param scenario fanout, rooms, hot-chat or connect
  * @param urls server instances; clients are spread over them round-robin, set-up uses the first
- * @param members fanout: members of the one chat
- * @param senders fanout: how many members send
- * @param rate fanout: messages per second in total; rooms: per member
- * @param duration how long messages are sent
+ * @param members fanout, hot-chat: members of the one chat
+ * @param senders fanout, hot-chat: how many members send
+ * @param rate fanout, hot-chat: messages per second in total (hot-chat: of the first step); rooms: per member
+ * @param rates hot-chat: the rate of each step, sent one after another on the same chat and sockets;
+ *        the other scenarios: just {@code rate}
+ * @param duration how long messages are sent (hot-chat: per step)
  * @param drain how long to wait for the last deliveries after sending stops
+ * @param readBack messaging scenarios: the longest wait for the run's messages to be read back over
+ *        REST after the drain; zero skips the read-back
  * @param chats rooms: number of chats
  * @param chatSize rooms: members per chat; connect: users (one connection per user per chat)
  * @param connections connect: sockets to open
@@ -26,33 +30,51 @@ import java.util.Map;
  *        tool's nor the server's JIT compiler is what gets measured
  * @param serverPid optional: the server's process id on this machine, for GC before heap readings and RSS
  */
-record Options(String scenario, List<URI> urls, int members, int senders, double rate, Duration duration,
-        Duration drain, int chats, int chatSize, int connections, int concurrency, int warmup, long serverPid) {
+record Options(String scenario, List<URI> urls, int members, int senders, double rate, List<Double> rates,
+        Duration duration, Duration drain, Duration readBack, int chats, int chatSize, int connections,
+        int concurrency, int warmup, long serverPid) {
+
+    static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "connect");
+    /** A sweep longer than this is more likely a typo than a plan (and would outlive default tokens). */
+    static final int MAX_STEPS = 20;
 
     static final String USAGE = """
             usage: java -jar loadtest/target/chat-loadtest.jar SCENARIO [options]
-              scenarios: fanout | rooms | connect
+              scenarios: fanout | rooms | hot-chat | connect
+                fanout     one chat of --members, --senders of them sending --rate messages/s in total
+                rooms      --chats chats of --chat-size, every member sending --rate messages/s
+                hot-chat   one chat of --members, --senders sending concurrently: how many stored
+                           messages/s one chat sustains (stored_per_s at latency_p99_ms < 50)
+                connect    --connections sockets opened, at most --concurrency at once
               --url URL[,URL...]   server instances (default http://127.0.0.1:8000)
-              --members N          fanout: chat members (default 200)
-              --senders N          fanout: members who send (default 4)
-              --rate R             fanout: messages/s in total (default 50); rooms: per member (default 1)
-              --duration SECONDS   sending time (default 20)
+              --members N          fanout, hot-chat: chat members (default 200)
+              --senders N          fanout: members who send (default 4); hot-chat: (default 20)
+              --rate R             fanout: messages/s in total (default 50); rooms: per member (default 1);
+                                   hot-chat: messages/s in total (default 1000)
+              --rates R1,R2,...    hot-chat, instead of --rate: steps on the same chat and sockets, one
+                                   result per step, a %d s pause between steps (at most %d steps)
+              --duration SECONDS   sending time (default 20; hot-chat: per step)
               --drain SECONDS      wait for late deliveries (default 3)
+              --read-back SECONDS  fanout, rooms, hot-chat: longest wait for reading the run's messages
+                                   back over REST after the drain (default 60; 0 skips it)
               --chats N            rooms: chats (default 200)
               --chat-size N        rooms: members per chat (default 3); connect: users (default 10)
               --connections N      connect: sockets to open, at most 10000 (default 1000)
               --concurrency N      connect: opens in flight (default 200)
               --warmup N           connect: sockets opened and closed before timing (default 2000)
               --server-pid PID     optional: server process on this machine (GC before heap readings, RSS)
-            The server must allow the load: start it with --chat.limits.messages-per-minute=1000000.""";
+            The server must allow the load: start it with --chat.limits.messages-per-minute=1000000.
+            Messaging scenarios check the chat's event order (seq_gaps, seq_out_of_order, seq_missing);
+            against a server that sends no "seq" those figures are null (not checked)."""
+            .formatted(MessagingRun.STEP_PAUSE.toSeconds(), MAX_STEPS);
 
     static Options parse(String... args) {
         if (args.length == 0 || args[0].startsWith("-")) {
-            throw new InvalidOptions("a scenario comes first: fanout, rooms or connect");
+            throw new InvalidOptions("a scenario comes first: " + String.join(", ", SCENARIOS));
         }
         String scenario = args[0];
-        if (!List.of("fanout", "rooms", "connect").contains(scenario)) {
-            throw new InvalidOptions("unknown scenario '" + scenario + "': use fanout, rooms or connect");
+        if (!SCENARIOS.contains(scenario)) {
+            throw new InvalidOptions("unknown scenario '" + scenario + "': use " + String.join(", ", SCENARIOS));
         }
         Map<String, String> given = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i += 2) {
@@ -61,11 +83,24 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
             }
             given.put(args[i].substring(2), args[i + 1]);
         }
+        boolean hotChat = scenario.equals("hot-chat");
+        if (given.containsKey("rates") && !hotChat) {
+            throw new InvalidOptions("--rates is for hot-chat only; " + scenario + " takes one --rate");
+        }
+        if (given.containsKey("rates") && given.containsKey("rate")) {
+            throw new InvalidOptions("give either --rate or --rates, not both");
+        }
         Reader read = new Reader(given);
-        boolean rooms = scenario.equals("rooms");
+        double rate = read.decimal("rate", switch (scenario) {
+            case "rooms" -> 1;
+            case "hot-chat" -> 1000;
+            default -> 50;
+        });
+        List<Double> rates = read.decimals("rates", List.of(rate), MAX_STEPS);
         Options options = new Options(scenario, read.urls("url", "http://127.0.0.1:8000"),
-                read.integer("members", 200, 2, 100_000), read.integer("senders", 4, 1, 10_000),
-                read.decimal("rate", rooms ? 1 : 50), read.seconds("duration", 20), read.seconds("drain", 3),
+                read.integer("members", 200, 2, 100_000), read.integer("senders", hotChat ? 20 : 4, 1, 10_000),
+                rates.get(0), rates, read.seconds("duration", 20), read.seconds("drain", 3),
+                read.seconds("read-back", 60),
                 read.integer("chats", 200, 1, 100_000),
                 read.integer("chat-size", scenario.equals("connect") ? 10 : 3, 1, 10_000),
                 read.integer("connections", 1000, 1, 10_000), read.integer("concurrency", 200, 1, 10_000),
@@ -113,18 +148,37 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
 
         double decimal(String name, double fallback) {
             String raw = take(name);
+            return raw == null ? fallback : positive("--" + name, raw);
+        }
+
+        /** A comma-separated list of positive numbers, at most {@code maxCount} of them. */
+        List<Double> decimals(String name, List<Double> fallback, int maxCount) {
+            String raw = take(name);
             if (raw == null) {
                 return fallback;
             }
-            try {
-                double value = Double.parseDouble(raw);
-                if (!(value > 0) || Double.isInfinite(value)) {
-                    throw new InvalidOptions("--" + name + " must be a positive number, got " + raw);
-                }
-                return value;
-            } catch (NumberFormatException notANumber) {
-                throw new InvalidOptions("--" + name + " must be a number, got '" + raw + "'");
+            String[] parts = raw.split(",", -1);
+            if (parts.length > maxCount) {
+                throw new InvalidOptions("--" + name + " takes at most " + maxCount + " values, got " + parts.length);
             }
+            List<Double> values = new ArrayList<>();
+            for (String part : parts) {
+                values.add(positive("each of --" + name, part.trim()));
+            }
+            return List.copyOf(values);
+        }
+
+        private static double positive(String what, String raw) {
+            double value;
+            try {
+                value = Double.parseDouble(raw);
+            } catch (NumberFormatException notANumber) {
+                throw new InvalidOptions(what + " must be a number, got '" + raw + "'");
+            }
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw new InvalidOptions(what + " must be a positive number, got " + raw);
+            }
+            return value;
         }
 
         Duration seconds(String name, int fallback) {

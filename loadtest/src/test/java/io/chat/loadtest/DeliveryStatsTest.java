@@ -3,6 +3,7 @@ package io.chat.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.BitSet;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +44,45 @@ class DeliveryStatsTest {
         assertThat(stats.duplicateCount()).isEqualTo(1);
         assertThat(stats.rateLimitedCount()).isEqualTo(1);
         assertThat(stats.unanswered()).isZero();
+    }
+
+    @Test
+    void countsEachKindOfOrderBreachAcrossConnections() {
+        DeliveryStats stats = new DeliveryStats();
+        EventOrder first = new EventOrder();
+        EventOrder second = new EventOrder();
+        first.established(0);
+        second.established(0);
+        for (long seq : new long[] {1, 2, 4, 4, 3, 5}) { // a gap, a repeat, one backwards
+            stats.order(first.event(seq));
+        }
+        for (long seq : new long[] {1, 3, MessageFrames.ABSENT}) { // a gap, one without seq
+            stats.order(second.event(seq));
+        }
+        stats.idOutOfOrder();
+        assertThat(stats.seqGapCount()).isEqualTo(2);
+        assertThat(stats.seqOutOfOrderCount()).isEqualTo(2);
+        assertThat(stats.seqMissingCount()).isEqualTo(1);
+        assertThat(stats.idOutOfOrderCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerWithoutEventNumbersLeavesTheOrderCountsAtZero() {
+        DeliveryStats stats = new DeliveryStats();
+        EventOrder order = new EventOrder();
+        order.established(MessageFrames.ABSENT);
+        stats.order(order.event(MessageFrames.ABSENT));
+        stats.order(order.event(MessageFrames.ABSENT));
+        assertThat(List.of(stats.seqGapCount(), stats.seqOutOfOrderCount(), stats.seqMissingCount()))
+                .containsOnly(0L);
+    }
+
+    @Test
+    void theStoredSequencesAreACopy() {
+        DeliveryStats stats = new DeliveryStats();
+        stats.delivered(new BitSet(), 3, 1000);
+        BitSet copy = stats.storedSequences();
+        copy.set(4);
+        assertThat(stats.storedSequences()).isEqualTo(BitSet.valueOf(new long[] {1L << 3}));
     }
 }

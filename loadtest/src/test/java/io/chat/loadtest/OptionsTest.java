@@ -25,6 +25,25 @@ class OptionsTest {
         assertThat(Options.parse("connect").connections()).isEqualTo(1000);
         assertThat(Options.parse("connect").warmup()).isEqualTo(2000);
         assertThat(Options.parse("connect", "--warmup", "0").warmup()).isZero();
+        assertThat(fanout.rates()).containsExactly(50.0);
+        assertThat(fanout.readBack()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aHotChatIsManyConcurrentWritersToOneChat() {
+        Options hot = Options.parse("hot-chat");
+        assertThat(List.of(hot.members(), hot.senders())).containsExactly(200, 20);
+        assertThat(hot.rate()).isEqualTo(1000);
+        assertThat(hot.rates()).containsExactly(1000.0);
+        assertThat(Options.parse("hot-chat", "--rate", "300").rates()).containsExactly(300.0);
+    }
+
+    @Test
+    void aHotChatSweepsItsRatesInSteps() {
+        Options sweep = Options.parse("hot-chat", "--rates", "500, 1000,2000.5", "--read-back", "0");
+        assertThat(sweep.rates()).containsExactly(500.0, 1000.0, 2000.5);
+        assertThat(sweep.rate()).isEqualTo(500);
+        assertThat(sweep.readBack()).isZero();
     }
 
     @Test
@@ -41,7 +60,8 @@ class OptionsTest {
     @Test
     void refusesBadInputWithMessagesThatSayWhatToChange() {
         assertThatThrownBy(() -> Options.parse()).hasMessageContaining("scenario comes first");
-        assertThatThrownBy(() -> Options.parse("storm")).hasMessageContaining("unknown scenario 'storm'");
+        assertThatThrownBy(() -> Options.parse("storm"))
+                .hasMessage("unknown scenario 'storm': use fanout, rooms, hot-chat, connect");
         assertThatThrownBy(() -> Options.parse("fanout", "--members", "many"))
                 .hasMessage("--members must be a whole number, got 'many'");
         assertThatThrownBy(() -> Options.parse("connect", "--connections", "20000"))
@@ -52,5 +72,31 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse("fanout", "--url", "ftp://x")).hasMessageContaining("http(s)://");
         assertThatThrownBy(() -> Options.parse("fanout", "--members", "3", "--senders", "4"))
                 .hasMessageContaining("cannot exceed");
+        assertThatThrownBy(() -> Options.parse("hot-chat", "--members", "10"))
+                .hasMessage("--senders (20) cannot exceed --members (10)");
+        assertThatThrownBy(() -> Options.parse("fanout", "--rate", "fast"))
+                .hasMessage("--rate must be a number, got 'fast'");
+        assertThatThrownBy(() -> Options.parse("fanout", "--read-back", "-1"))
+                .hasMessage("--read-back must be between 0 and 3600, got -1");
+    }
+
+    @Test
+    void refusesRatesThatCannotBeSwept() {
+        assertThatThrownBy(() -> Options.parse("fanout", "--rates", "1,2"))
+                .hasMessage("--rates is for hot-chat only; fanout takes one --rate");
+        assertThatThrownBy(() -> Options.parse("hot-chat", "--rate", "5", "--rates", "1,2"))
+                .hasMessage("give either --rate or --rates, not both");
+        assertThatThrownBy(() -> Options.parse("hot-chat", "--rates", "100,,300"))
+                .hasMessage("each of --rates must be a number, got ''");
+        assertThatThrownBy(() -> Options.parse("hot-chat", "--rates", "100,0"))
+                .hasMessage("each of --rates must be a positive number, got 0");
+        String tooMany = "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21";
+        assertThatThrownBy(() -> Options.parse("hot-chat", "--rates", tooMany))
+                .hasMessage("--rates takes at most 20 values, got 21");
+    }
+
+    @Test
+    void theUsageNamesEveryScenarioAndOption() {
+        assertThat(Options.USAGE).contains("hot-chat", "--rates", "--read-back", "2 s pause");
     }
 }
