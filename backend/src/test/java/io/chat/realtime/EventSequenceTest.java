@@ -119,7 +119,7 @@ class EventSequenceTest {
                     .containsExactlyElementsOf(range(1, senders * each));
             List<Long> ids = received.stream().map(frame -> frame.get("data").get("id").asLong()).toList();
             assertThat(ids).as("ids grow in the order of the numbers").isSorted().doesNotHaveDuplicates();
-            assertThat(ids).isEqualTo(storedIds(crowded, alice));
+            assertThat(ids).isEqualTo(api.messageIds(crowded, alice));
             reader.expectSilence(QUIET);
         } finally {
             pool.shutdownNow();
@@ -163,7 +163,7 @@ class EventSequenceTest {
             assertThat(replayed.get(4).get("user_id").asLong()).isEqualTo(alice.id());
             assertThat(replayed.get(4).get("last_read_message_id").asLong()).isEqualTo(gone);
             // the same as the REST history of events
-            assertThat(replayed).isEqualTo(eventsAfter(seen, bob));
+            assertThat(replayed).isEqualTo(api.events(chat, seen, bob));
 
             long live = post(alice, "live");
             JsonNode next = b.next();
@@ -326,25 +326,6 @@ class EventSequenceTest {
 
     private String messagePath(long id) {
         return "/api/chats/" + chat + "/messages/" + id + "/";
-    }
-
-    private List<JsonNode> eventsAfter(long afterSeq, TestUser reader) {
-        List<JsonNode> events = new ArrayList<>();
-        api.get("/api/chats/" + chat + "/events/?after_seq=" + afterSeq, reader.access()).json().get("results")
-                .forEach(events::add);
-        return events;
-    }
-
-    private List<Long> storedIds(long chatId, TestUser reader) {
-        List<Long> ids = new ArrayList<>();
-        Long after = 0L;
-        while (after != null) {
-            JsonNode page = api.get("/api/chats/" + chatId + "/messages/?limit=200&after_id=" + after, reader.access())
-                    .json();
-            page.get("results").forEach(message -> ids.add(message.get("id").asLong()));
-            after = page.get("has_more").asBoolean() ? ids.get(ids.size() - 1) : null;
-        }
-        return ids;
     }
 
     private static List<JsonNode> frames(WsClient client, int count) {

@@ -6,7 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,6 +78,34 @@ public final class Api {
             throw new AssertionError("chat creation failed: " + created.status() + " " + created.text());
         }
         return created.json().get("id").asLong();
+    }
+
+    /** Ids of every stored message of the chat, in id order, read page by page as a client would. */
+    public List<Long> messageIds(long chatId, TestUser reader) {
+        List<Long> ids = new ArrayList<>();
+        Long after = 0L;
+        while (after != null) {
+            JsonNode page = get("/api/chats/" + chatId + "/messages/?limit=200&after_id=" + after, reader.access())
+                    .json();
+            page.get("results").forEach(message -> ids.add(message.get("id").asLong()));
+            after = page.get("has_more").asBoolean() ? ids.get(ids.size() - 1) : null;
+        }
+        return ids;
+    }
+
+    /** The chat's events after {@code afterSeq}, as {@code GET /api/chats/{id}/events/} lists them, every page. */
+    public List<JsonNode> events(long chatId, long afterSeq, TestUser reader) {
+        List<JsonNode> events = new ArrayList<>();
+        long after = afterSeq;
+        while (true) {
+            JsonNode page = get("/api/chats/" + chatId + "/events/?limit=1000&after_seq=" + after, reader.access())
+                    .json();
+            page.get("results").forEach(events::add);
+            if (!page.get("has_more").asBoolean()) {
+                return events;
+            }
+            after = events.get(events.size() - 1).get("seq").asLong();
+        }
     }
 
     public Response get(String path, String token) {

@@ -63,7 +63,7 @@ public final class WsClient implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (true) {
             WsClient client = connect(url, token);
-            JsonNode greeting = client.poll(WAIT);
+            JsonNode greeting = client.firstFrameUnlessClosed();
             if (greeting != null) {
                 return new Reconnected(client, greeting);
             }
@@ -114,6 +114,21 @@ public final class WsClient implements AutoCloseable {
             throw new AssertionError("no frame within " + WAIT + (closed.isDone() ? "; closed: " + closed.join() : ""));
         }
         return Api.parse(frame);
+    }
+
+    /** The first frame, or null as soon as the connection closes without one; fails after {@link #WAIT}. */
+    private JsonNode firstFrameUnlessClosed() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode frame = poll(Duration.ofMillis(20));
+            if (frame != null) {
+                return frame;
+            }
+            if (closed.isDone()) {
+                return poll(Duration.ZERO);
+            }
+        }
+        throw new AssertionError("neither a frame nor a close within " + WAIT);
     }
 
     /** The next text frame, parsed, or null if none comes within the wait. */
