@@ -36,10 +36,6 @@ class ChatMessage {
 
     private String clientId;
 
-    /** Number of the event that created the message; written by {@link MessageWrites#insert} only. */
-    @Column(nullable = false, updatable = false, insertable = false)
-    private long seq;
-
     protected ChatMessage() {
     }
 
@@ -85,7 +81,4 @@ class ChatMessage {
         return clientId;
     }
 
-    long seq() {
-        return seq;
-    }
 }

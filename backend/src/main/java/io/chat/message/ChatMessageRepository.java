@@ -11,8 +11,6 @@ interface ChatMessageRepository extends JpaRepository<ChatMessage, Long> {
 
     Optional<ChatMessage> findByIdAndChatId(long id, long chatId);
 
-    Optional<ChatMessage> findByChatIdAndSenderIdAndClientId(long chatId, long senderId, String clientId);
-
     Optional<ChatMessage> findFirstByChatIdOrderByIdDesc(long chatId);
 
     @Query("select m from ChatMessage m where m.chatId = :chatId and m.id > :afterId and m.id < :beforeId "

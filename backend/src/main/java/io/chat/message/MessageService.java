@@ -5,15 +5,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.chat.auth.UserDirectory;
 import io.chat.auth.UserSummary;
@@ -39,15 +45,18 @@ public class MessageService implements ChatActivity {
     private final MessageLimits limits;
     private final ChatEventLog eventLog;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final SendBatches batches = new SendBatches(this::storeBatch);
 
     MessageService(ChatMessageRepository messages, MessageWrites writes, UserDirectory users, MessageLimits limits,
-            ChatEventLog eventLog, ApplicationEventPublisher events) {
+            ChatEventLog eventLog, ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
         this.messages = messages;
         this.writes = writes;
         this.users = users;
         this.limits = limits;
         this.eventLog = eventLog;
         this.events = events;
+        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     /** What a send produced: a new message, or the original one for a resend with the same client id. */
@@ -57,33 +66,101 @@ public class MessageService implements ChatActivity {
     /**
      * Stores a message. Checks run in the contract's order with the rate limit last; a resend with a
      * known client id is answered with the original before the rate limit is looked at, since it
-     * stores nothing.
+     * stores nothing. The message is stored with the other sends of the chat waiting at that moment,
+     * in one transaction (see {@link SendBatches}); this returns once that transaction has committed.
      */
-    @Transactional
     public Sent send(long chatId, long senderId, String rawText, String clientId) {
         String text = MessageText.validate(rawText, limits.maxMessageLength());
         if (clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH)) {
             throw MessageRejected.invalidClientId();
         }
-        writes.lockSender(senderId);
-        if (clientId != null) {
-            Optional<ChatMessage> original = messages.findByChatIdAndSenderIdAndClientId(chatId, senderId, clientId);
-            if (original.isPresent()) {
-                return new Sent(view(original.get()), false);
+        return batches.submit(chatId, new SendBatches.Pending(senderId, text, clientId));
+    }
+
+    /** Stores one batch of one chat's sends in one transaction, then answers each of them. */
+    private void storeBatch(long chatId, List<SendBatches.Pending> batch) {
+        List<Object> outcomes = transactions.execute(status -> decideAndStore(chatId, batch));
+        for (int i = 0; i < batch.size(); i++) {
+            Object outcome = outcomes.get(i);
+            if (outcome instanceof Sent sent) {
+                batch.get(i).result().complete(sent);
+            } else {
+                batch.get(i).result().completeExceptionally((RuntimeException) outcome);
+            }
+        }
+    }
+
+    /**
+     * In the batch's transaction: locks its senders, looks up resends and rate limits, stores what
+     * passes. Each send's outcome is a {@link Sent} or the exception its sender gets.
+     */
+    private List<Object> decideAndStore(long chatId, List<SendBatches.Pending> batch) {
+        Map<Long, UserSummary> senders = new TreeMap<>();
+        batch.forEach(pending -> senders.computeIfAbsent(pending.senderId(), this::sender));
+        writes.lockSenders(senders.keySet());
+        Map<String, MessageView> originals = new HashMap<>();
+        List<String> clientIds = batch.stream().map(SendBatches.Pending::clientId).filter(Objects::nonNull).toList();
+        if (!clientIds.isEmpty()) {
+            for (MessageWrites.Stored stored : writes.findByClientIds(chatId, clientIds, senders)) {
+                originals.put(key(stored.message().sender().id(), stored.message().clientId()), stored.message());
             }
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int cap = limits.messagesPerMinute();
-        if (writes.countSentSince(senderId, now.minus(RATE_WINDOW), cap) >= cap) {
-            log.info("message.rate_limited chat={} user={}", chatId, senderId);
-            throw MessageRejected.rateLimited(limits.messagesPerMinute());
+        Map<Long, Integer> sent = writes.countSentSince(senders.keySet(), now.minus(RATE_WINDOW), cap);
+
+        List<Object> outcomes = new ArrayList<>(batch.size());
+        List<Integer> accepted = new ArrayList<>();
+        Map<String, Integer> acceptedByKey = new HashMap<>();
+        for (SendBatches.Pending pending : batch) {
+            String key = pending.clientId() == null ? null : key(pending.senderId(), pending.clientId());
+            if (key != null && originals.containsKey(key)) {
+                outcomes.add(new Sent(originals.get(key), false));
+            } else if (key != null && acceptedByKey.containsKey(key)) {
+                outcomes.add(acceptedByKey.get(key)); // the same resend twice in one batch: answered below
+            } else if (sent.getOrDefault(pending.senderId(), 0) >= cap) {
+                log.info("message.rate_limited chat={} user={}", chatId, pending.senderId());
+                outcomes.add(MessageRejected.rateLimited(cap));
+            } else {
+                sent.merge(pending.senderId(), 1, Integer::sum);
+                if (key != null) {
+                    acceptedByKey.put(key, outcomes.size());
+                }
+                accepted.add(outcomes.size());
+                outcomes.add(null);
+            }
         }
-        MessageWrites.Inserted stored = writes.insert(chatId, senderId, text, clientId, now)
-                .orElseThrow(() -> new NotFound("Chat not found"));
-        MessageView view = new MessageView(stored.id(), text, sender(senderId), now, false, false, chatId, clientId);
-        events.publishEvent(new MessageEvents.Posted(view, stored.seq()));
-        log.info("message.sent chat={} user={} message={} seq={}", chatId, senderId, stored.id(), stored.seq());
-        return new Sent(view, true);
+        if (accepted.isEmpty()) {
+            return outcomes;
+        }
+        List<MessageWrites.Inserted> inserted = writes.insert(chatId,
+                accepted.stream().map(i -> batch.get(i).senderId()).toList(),
+                accepted.stream().map(i -> batch.get(i).text()).toList(),
+                accepted.stream().map(i -> batch.get(i).clientId()).toList(), now);
+        if (inserted.size() != accepted.size()) {
+            throw new NotFound("Chat not found");
+        }
+        for (int n = 0; n < accepted.size(); n++) {
+            int index = accepted.get(n);
+            SendBatches.Pending pending = batch.get(index);
+            MessageWrites.Inserted stored = inserted.get(n);
+            MessageView view = new MessageView(stored.id(), pending.text(), senders.get(pending.senderId()), now,
+                    false, false, chatId, pending.clientId());
+            outcomes.set(index, new Sent(view, true));
+            events.publishEvent(new MessageEvents.Posted(view, stored.seq()));
+            log.info("message.sent chat={} user={} message={} seq={}", chatId, pending.senderId(), stored.id(),
+                    stored.seq());
+        }
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i) instanceof Integer first) {
+                outcomes.set(i, new Sent(((Sent) outcomes.get(first)).message(), false));
+            }
+        }
+        return outcomes;
+    }
+
+    private static String key(long senderId, String clientId) {
+        return senderId + ":" + clientId;
     }
 
     /**

@@ -1,18 +1,25 @@
 package io.chat.message;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import io.chat.auth.UserSummary;
+
 /**
- * The statements of a send, in plain SQL. Every message runs them, and profiling showed
- * Hibernate's per-query work (building the native query, binding, the persist machinery) costing
- * several times what PostgreSQL spent on the same statements. Reads and the rare edits stay on JPA.
- * Callers hold the transaction.
+ * The statements of a batch of sends (see {@link SendBatches}), in plain SQL: each works on the
+ * whole batch in one round trip. Profiling showed Hibernate's per-query work costing several times
+ * what PostgreSQL spent on the same statements; reads and the rare edits stay on JPA. Callers hold
+ * the transaction.
  */
 @Component
 class MessageWrites {
@@ -24,24 +31,47 @@ class MessageWrites {
     }
 
     /**
-     * Serializes one sender's sends cluster-wide until the transaction ends, so the rate-limit count
-     * cannot be raced past by two instances at once, nor can two resends of one client id both insert.
+     * Serializes each sender's sends cluster-wide until the transaction ends, so the rate-limit count
+     * cannot be raced past by two instances at once, nor can two resends of one client id both
+     * insert. The locks are taken in ascending order of sender, so two batches never wait for each other.
      */
-    void lockSender(long senderId) {
-        jdbc.sql("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock")
-                .param(senderId).query(Long.class).single();
+    void lockSenders(Collection<Long> ascendingSenderIds) {
+        jdbc.sql("""
+                SELECT count(*) FROM (
+                    SELECT pg_advisory_xact_lock(sender)
+                      FROM (SELECT sender FROM unnest(?::bigint[]) AS sender ORDER BY sender) AS ordered
+                ) AS sender_locks""")
+                .param(ascendingSenderIds.toArray(Long[]::new)).query(Long.class).single();
     }
 
     /**
-     * A sender's messages since the given time, counted no further than {@code cap}: the rate limit
-     * only needs to know whether the cap is reached, so a busy sender costs no more than a quiet one.
+     * Each sender's messages since the given time, counted no further than {@code cap}: the rate
+     * limit only needs to know whether the cap is reached, so a busy sender costs no more than a
+     * quiet one.
      */
-    long countSentSince(long senderId, Instant since, int cap) {
+    Map<Long, Integer> countSentSince(Collection<Long> senderIds, Instant since, int cap) {
+        Map<Long, Integer> counts = new HashMap<>();
+        jdbc.sql("""
+                SELECT sender, (SELECT count(*) FROM (
+                           SELECT 1 FROM messages WHERE sender_id = sender AND created_at > ? LIMIT ?
+                       ) AS recent) AS sent
+                  FROM unnest(?::bigint[]) AS sender""")
+                .params(utc(since), cap, senderIds.toArray(Long[]::new))
+                .query((row, number) -> counts.put(row.getLong("sender"), row.getInt("sent"))).list();
+        return counts;
+    }
+
+    /** Messages of the chat already stored under one of the client ids, with the number of their event. */
+    List<Stored> findByClientIds(long chatId, Collection<String> clientIds, Map<Long, UserSummary> senders) {
         return jdbc.sql("""
-                SELECT count(*) FROM (
-                    SELECT 1 FROM messages WHERE sender_id = ? AND created_at > ? LIMIT ?
-                ) AS recent""")
-                .params(senderId, utc(since), cap).query(Long.class).single();
+                SELECT id, seq, sender_id, text, created_at, edited_at, deleted_at, client_id
+                  FROM messages WHERE chat_id = ? AND client_id = ANY(?::text[]) AND sender_id = ANY(?::bigint[])""")
+                .params(chatId, clientIds.toArray(String[]::new), senders.keySet().toArray(Long[]::new))
+                .query((row, number) -> new Stored(row.getLong("seq"), view(row, chatId, senders))).list();
+    }
+
+    /** A stored message and the number of the event that created it. */
+    record Stored(long seq, MessageView message) {
     }
 
     /** Where a new message was stored: its id and the number of its event in the chat's sequence. */
@@ -49,28 +79,49 @@ class MessageWrites {
     }
 
     /**
-     * Takes the chat's next event number (see {@link io.chat.chat.ChatEventLog}), inserts the message
-     * with it and records its event, in one round trip. The message's id is drawn after the chat's
-     * lock is held, so ids grow in commit order within a chat, as the numbers do.
+     * Takes as many of the chat's event numbers as there are messages (see
+     * {@link io.chat.chat.ChatEventLog}), inserts the messages with them, in order, and records
+     * their events, in one round trip. The ids are drawn row by row after the chat's lock is held,
+     * so ids grow in commit order within a chat, as the numbers do.
      *
-     * @return empty when the chat does not exist
+     * @return one entry per message, in the order given; empty when the chat does not exist
      */
-    Optional<Inserted> insert(long chatId, long senderId, String text, String clientId, Instant createdAt) {
-        return jdbc.sql("""
+    List<Inserted> insert(long chatId, List<Long> senderIds, List<String> texts, List<String> clientIds,
+            Instant createdAt) {
+        List<Inserted> inserted = jdbc.sql("""
                 WITH next AS (
-                    UPDATE chats SET last_seq = last_seq + 1 WHERE id = :chat RETURNING last_seq
-                ), message AS (
+                    UPDATE chats SET last_seq = last_seq + :count WHERE id = :chat RETURNING last_seq
+                ), stored AS (
                     INSERT INTO messages (chat_id, sender_id, text, created_at, client_id, seq)
-                    SELECT :chat, :sender, :text, :at, :clientId, last_seq FROM next
-                    RETURNING id, seq
-                ), event AS (
+                    SELECT :chat, batch.sender, batch.text, :at, batch.client_id, next.last_seq - :count + batch.ord
+                      FROM next, unnest(:senders::bigint[], :texts::text[], :clientIds::text[])
+                           WITH ORDINALITY AS batch (sender, text, client_id, ord)
+                    RETURNING id, seq, sender_id
+                ), events AS (
                     INSERT INTO chat_events (chat_id, seq, type, user_id, message_id, created_at)
-                    SELECT :chat, seq, 'message', :sender, id, :at FROM message
+                    SELECT :chat, seq, 'message', sender_id, id, :at FROM stored
                 )
-                SELECT id, seq FROM message""")
-                .param("chat", chatId).param("sender", senderId).param("text", text).param("at", utc(createdAt))
-                .param("clientId", clientId)
-                .query((row, number) -> new Inserted(row.getLong("id"), row.getLong("seq"))).optional();
+                SELECT id, seq FROM stored ORDER BY seq""")
+                .param("chat", chatId).param("count", senderIds.size()).param("at", utc(createdAt))
+                .param("senders", senderIds.toArray(Long[]::new)).param("texts", texts.toArray(String[]::new))
+                .param("clientIds", clientIds.toArray(String[]::new))
+                .query((row, number) -> new Inserted(row.getLong("id"), row.getLong("seq"))).list();
+        for (int i = 1; i < inserted.size(); i++) {
+            if (inserted.get(i).id() < inserted.get(i - 1).id()) {
+                // never seen; a reader relying on ids would miss messages, so the batch must not commit
+                throw new IllegalStateException("message ids out of event order in chat " + chatId);
+            }
+        }
+        return inserted;
+    }
+
+    /** A message row as clients see it; senders are looked up in the given map, filled by the caller. */
+    static MessageView view(ResultSet row, long chatId, Map<Long, UserSummary> senders) throws SQLException {
+        long senderId = row.getLong("sender_id");
+        UserSummary sender = senders.getOrDefault(senderId, new UserSummary(senderId, "", "", ""));
+        return new MessageView(row.getLong("id"), row.getString("text"), sender,
+                row.getObject("created_at", OffsetDateTime.class).toInstant(), row.getObject("edited_at") != null,
+                row.getObject("deleted_at") != null, chatId, row.getString("client_id"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -3,7 +3,14 @@ package io.chat.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.chat.support.Api;
 import io.chat.support.ChatServerTest;
+import io.chat.support.Response;
 import io.chat.support.TestUser;
 import io.chat.support.WsClient;
 import tools.jackson.databind.JsonNode;
@@ -121,5 +129,47 @@ class RateLimitAndIdempotencyTest {
         }
         assertThat(stored(chatA)).isEqualTo(2);
         assertThat(stored(chatB)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentSendsOfOneUserStoreExactlyTheLimitWhateverBatchTheyShare() throws Exception {
+        List<Integer> statuses = concurrently(20, i -> api.post("/api/chats/" + chatA + "/messages/", alice.access(),
+                Api.json(Map.of("text", "burst " + i))).status());
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(10);
+        assertThat(statuses).filteredOn(status -> status == 429).hasSize(10);
+        assertThat(stored(chatA)).isEqualTo(10);
+    }
+
+    @Test
+    void concurrentResendsOfOneClientIdStoreOneMessageAndAllGetIt() throws Exception {
+        List<Response> answers = concurrently(10, i -> api.post("/api/chats/" + chatA + "/messages/", alice.access(),
+                Api.json(Map.of("text", "once", "client_id", "same-key"))));
+        assertThat(answers).filteredOn(answer -> answer.status() == 201).hasSize(1);
+        assertThat(answers).filteredOn(answer -> answer.status() == 200).hasSize(9);
+        assertThat(answers.stream().map(answer -> answer.json().get("id").asLong()).distinct()).hasSize(1);
+        assertThat(stored(chatA)).isEqualTo(1);
+    }
+
+    private static <T> List<T> concurrently(int count, java.util.function.IntFunction<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(n);
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -1,0 +1,121 @@
+package io.chat.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.chat.auth.UserSummary;
+
+/** How sends of one chat are grouped into transactions, with the transaction replaced by a recorder. */
+class SendBatchesTest {
+
+    final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    final AtomicInteger concurrentStores = new AtomicInteger();
+    final AtomicInteger mostConcurrentStores = new AtomicInteger();
+
+    @Test
+    void aLoneSendIsStoredAtOnceByItsOwnThread() {
+        List<Thread> storers = new CopyOnWriteArrayList<>();
+        SendBatches sends = new SendBatches((chatId, batch) -> {
+            storers.add(Thread.currentThread());
+            complete(batch);
+        });
+        MessageService.Sent sent = sends.submit(1, new SendBatches.Pending(7, "hello", null));
+        assertThat(sent.message().text()).isEqualTo("hello");
+        assertThat(storers).containsExactly(Thread.currentThread());
+    }
+
+    @Test
+    void sendsThatArriveWhileABatchIsStoredGoIntoTheNextOneAndOneChatHasOneTransactionAtATime() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SendBatches sends = new SendBatches((chatId, batch) -> {
+            mostConcurrentStores.accumulateAndGet(concurrentStores.incrementAndGet(), Math::max);
+            batches.add(batch.stream().map(SendBatches.Pending::text).toList());
+            firstStarted.countDown();
+            await(release);
+            complete(batch);
+            concurrentStores.decrementAndGet();
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(11);
+        try {
+            Future<MessageService.Sent> first = pool.submit(() -> sends.submit(1, new SendBatches.Pending(1, "first", null)));
+            assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            List<Future<MessageService.Sent>> waiting = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String text = "waiting " + i;
+                waiting.add(pool.submit(() -> sends.submit(1, new SendBatches.Pending(2, text, null))));
+            }
+            Thread.sleep(200); // all ten queue behind the first batch
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("first");
+            for (int i = 0; i < 10; i++) {
+                assertThat(waiting.get(i).get(5, TimeUnit.SECONDS).message().text()).isEqualTo("waiting " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(1)).hasSize(10);
+        assertThat(mostConcurrentStores.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedBatchFailsEachOfItsSendsWithTheCause() {
+        SendBatches sends = new SendBatches((chatId, batch) -> {
+            throw new IllegalStateException("database down");
+        });
+        assertThatThrownBy(() -> sends.submit(1, new SendBatches.Pending(1, "x", null)))
+                .isInstanceOf(IllegalStateException.class).hasMessage("database down");
+        // and the chat is not stuck: the next send is tried again
+        assertThatThrownBy(() -> sends.submit(1, new SendBatches.Pending(1, "y", null)))
+                .hasMessage("database down");
+    }
+
+    @Test
+    void chatsAreBatchedSeparatelyAndConcurrently() throws Exception {
+        CountDownLatch bothStoring = new CountDownLatch(2);
+        SendBatches sends = new SendBatches((chatId, batch) -> {
+            bothStoring.countDown();
+            await(bothStoring); // would never return if chat 2 waited for chat 1
+            complete(batch);
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<MessageService.Sent> one = pool.submit(() -> sends.submit(1, new SendBatches.Pending(1, "a", null)));
+            Future<MessageService.Sent> two = pool.submit(() -> sends.submit(2, new SendBatches.Pending(1, "b", null)));
+            assertThat(one.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("a");
+            assertThat(two.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("b");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void complete(List<SendBatches.Pending> batch) {
+        for (SendBatches.Pending pending : batch) {
+            pending.result().complete(new MessageService.Sent(new MessageView(1, pending.text(),
+                    new UserSummary(pending.senderId(), "u", "", ""), Instant.now(), false, false, 1, null), true));
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(interrupted);
+        }
+    }
+}
