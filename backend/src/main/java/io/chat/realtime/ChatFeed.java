@@ -1,6 +1,7 @@
 package io.chat.realtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.socket.TextMessage;
 
 import io.chat.fanout.ChatEvent;
 
@@ -111,30 +111,36 @@ final class ChatFeed {
         return delivered;
     }
 
-    /** An event from the fan-out: numbered ones in order, once; the others (typing) as they come. */
+    /**
+     * An event from the fan-out: numbered ones in order, once; the others (typing) as they come.
+     * Frames are queued to the sessions under the lock, in order, and written after it is let go,
+     * so that threads bringing the next events are not held up by this one's writes.
+     */
     void accept(ChatEvent event) {
         if (!event.isSequenced()) {
-            deliver(event);
+            flush(deliver(event, new ArrayList<>()));
             return;
         }
+        List<ChatSession> toFlush = new ArrayList<>();
         synchronized (this) {
             long seq = event.seq();
             if (seq <= delivered) {
                 return; // late, or already read from the database
             }
-            if (seq == delivered + 1 && !filling && (ahead == null || ahead.isEmpty())) {
-                deliverInOrder(event);
-                return;
-            }
-            if (ahead == null) {
-                ahead = new TreeMap<>();
-            }
-            ahead.putIfAbsent(seq, event);
-            deliverWhatIsContiguous();
-            if (!ahead.isEmpty()) {
-                scheduleFill(GAP_GRACE);
+            if (seq == delivered + 1 && (ahead == null || ahead.isEmpty())) {
+                deliverInOrder(event, toFlush); // the common case: next in line, nothing waiting
+            } else {
+                if (ahead == null) {
+                    ahead = new TreeMap<>();
+                }
+                ahead.putIfAbsent(seq, event);
+                deliverWhatIsContiguous(toFlush);
+                if (!ahead.isEmpty()) {
+                    scheduleFill(GAP_GRACE);
+                }
             }
         }
+        flush(toFlush);
     }
 
     /** The database holds events up to {@code seq}: any of them not delivered yet will be, from there if need be. */
@@ -182,11 +188,12 @@ final class ChatFeed {
             }
             return;
         }
+        List<ChatSession> toFlush = new ArrayList<>();
         synchronized (this) {
             filling = false;
             for (ChatEvent event : found) {
                 if (event.seq() > delivered) {
-                    deliverInOrder(event);
+                    deliverInOrder(event, toFlush);
                 }
             }
             boolean more = found.size() == FILL_BATCH;
@@ -201,7 +208,7 @@ final class ChatFeed {
                     delivered = target;
                 }
             }
-            deliverWhatIsContiguous();
+            deliverWhatIsContiguous(toFlush);
             if (more) {
                 scheduleFill(Duration.ZERO);
             } else if (ahead != null && !ahead.isEmpty() || known > delivered) {
@@ -211,6 +218,7 @@ final class ChatFeed {
                 log.debug("feed.filled chat={} after_seq={} events={}", chatId, from, found.size());
             }
         }
+        flush(toFlush);
     }
 
     /** Up to where a fill reads: just before the first event that waits, or what the database is known to hold. */
@@ -222,7 +230,7 @@ final class ChatFeed {
         return target;
     }
 
-    private void deliverWhatIsContiguous() {
+    private void deliverWhatIsContiguous(List<ChatSession> toFlush) {
         if (ahead == null) {
             return;
         }
@@ -232,7 +240,7 @@ final class ChatFeed {
                 ahead.pollFirstEntry();
             } else if (first.getKey() == delivered + 1) {
                 ahead.pollFirstEntry();
-                deliverInOrder(first.getValue());
+                deliverInOrder(first.getValue(), toFlush);
             } else {
                 return;
             }
@@ -240,17 +248,45 @@ final class ChatFeed {
     }
 
     /** Under the lock, so that every session gets the chat's events in one order. */
-    private void deliverInOrder(ChatEvent event) {
+    private void deliverInOrder(ChatEvent event, List<ChatSession> toFlush) {
         delivered = event.seq();
-        deliver(event);
+        deliver(event, toFlush);
     }
 
-    private void deliver(ChatEvent event) {
-        TextMessage frame = new TextMessage(event.frame());
+    /**
+     * Queues the event's frame, encoded once, to each session it is for. A session that fails is
+     * closed with 1011 and the others still get the event.
+     *
+     * @return the sessions whose writer is idle, to be flushed once the lock is let go
+     */
+    private List<ChatSession> deliver(ChatEvent event, List<ChatSession> toFlush) {
+        OutboundFrame frame = OutboundFrame.of(event.frame());
         boolean others = event.audience() == ChatEvent.Audience.OTHERS;
         for (ChatSession session : sessions) {
-            if (!others || session.userId() != event.userId()) {
-                session.deliver(event, frame);
+            if (others && session.userId() == event.userId()) {
+                continue;
+            }
+            try {
+                if (session.deliver(event, frame)) {
+                    toFlush.add(session);
+                }
+            } catch (RuntimeException failure) {
+                log.error("ws.delivery_failed session={} user={} chat={} seq={}", session.id(), session.userId(),
+                        chatId, event.seq(), failure);
+                session.close(CloseCodes.SERVER_ERROR);
+            }
+        }
+        return toFlush;
+    }
+
+    private void flush(List<ChatSession> toFlush) {
+        for (ChatSession session : toFlush) {
+            try {
+                session.flush();
+            } catch (RuntimeException failure) {
+                log.error("ws.delivery_failed session={} user={} chat={}", session.id(), session.userId(), chatId,
+                        failure);
+                session.close(CloseCodes.SERVER_ERROR);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.chat.realtime;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PingMessage;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 import io.chat.auth.AuthenticatedUser;
 import io.chat.fanout.ChatEvent;
@@ -23,21 +18,26 @@ import io.chat.fanout.ChatEvent;
  * reconnecting client gets what it missed first and then live events. The seam is a number of the
  * chat's sequence: the session starts after it ({@link #startAfter}), recovery replays up to it,
  * and only numbered events after it go out live, so nothing is missed or repeated there.
+ *
+ * <p>Everything it sends goes through its {@link SessionOutbox}, which never makes the sending
+ * thread wait on this socket; every close goes through the outbox too, so it happens whatever a
+ * concurrent send is doing.
  */
-final class ChatSession {
+final class ChatSession implements SessionOutbox.Trouble {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
 
-    private final WebSocketSession socket;
+    private final String id;
     private final AuthenticatedUser user;
     private final long chatId;
     private final Authentication authentication;
     private final Instant tokenExpiresAt;
     private final Object gate = new Object();
     private final TextFrameAssembler assembler;
+    private final SessionOutbox outbox;
 
-    /** Events that arrived before the session went live; null once live. */
-    private volatile List<ChatEvent> held = new ArrayList<>();
+    /** Events that arrived before the session went live, with their frames; null once live. */
+    private volatile List<Held> held = new ArrayList<>();
     /**
      * Numbered events up to this one are not sent live: they were before the session started, or
      * the client said it has them. Written before the session goes live and by the chat's feed, one
@@ -49,18 +49,27 @@ final class ChatSession {
     private volatile long lastPingNanos = System.nanoTime();
     private volatile ScheduledFuture<?> expiry;
 
-    ChatSession(WebSocketSession socket, AuthenticatedUser user, long chatId, Authentication authentication,
-            Instant tokenExpiresAt, int maxFrameBytes) {
-        this.socket = socket;
-        this.assembler = new TextFrameAssembler(maxFrameBytes);
+    private record Held(ChatEvent event, OutboundFrame frame) {
+    }
+
+    /** How a session reaches its socket, and its limits. */
+    record Socket(SessionOutbox.Transport transport, SessionOutbox.Closer closer, long sendBufferBytes,
+            int maxFrameBytes) {
+    }
+
+    ChatSession(String id, AuthenticatedUser user, long chatId, Authentication authentication, Instant tokenExpiresAt,
+            Socket socket) {
+        this.id = id;
+        this.assembler = new TextFrameAssembler(socket.maxFrameBytes());
         this.user = user;
         this.chatId = chatId;
         this.authentication = authentication;
         this.tokenExpiresAt = tokenExpiresAt;
+        this.outbox = new SessionOutbox(socket.transport(), socket.closer(), socket.sendBufferBytes(), this);
     }
 
     String id() {
-        return socket.getId();
+        return id;
     }
 
     AuthenticatedUser user() {
@@ -126,30 +135,42 @@ final class ChatSession {
         }
     }
 
-    /** An event of the chat: sent now if live, held back if recovery is still under way. */
-    void deliver(ChatEvent event, TextMessage frame) {
+    /**
+     * An event of the chat, queued if live and new to this session, held back if recovery is still
+     * under way. Nothing is written here: the caller may hold its feed's lock.
+     *
+     * @return true when the caller must {@link #flush()} this session once it has let go of its lock
+     */
+    boolean deliver(ChatEvent event, OutboundFrame frame) {
         if (held != null) {
             synchronized (gate) {
                 if (held != null) {
-                    held.add(event);
-                    return;
+                    held.add(new Held(event, frame));
+                    return false;
                 }
             }
         }
-        if (isNew(event)) {
-            send(frame);
-        }
+        return isNew(event) && outbox.enqueue(frame);
+    }
+
+    /** Starts writing what {@link #deliver} queued. */
+    void flush() {
+        outbox.flush();
     }
 
     /** Sends what was held back, but what the session's start covered, and lets later events through. */
     void goLive() {
+        boolean kick = false;
         synchronized (gate) {
-            for (ChatEvent event : held) {
-                if (isNew(event)) {
-                    send(new TextMessage(event.frame()));
+            for (Held waiting : held) {
+                if (isNew(waiting.event())) {
+                    kick |= outbox.enqueue(waiting.frame());
                 }
             }
             held = null;
+        }
+        if (kick) {
+            outbox.flush();
         }
     }
 
@@ -164,48 +185,42 @@ final class ChatSession {
         return true;
     }
 
+    /** A frame for this session alone (greeting, replay, error): queued and written at once if idle. */
     void send(String frame) {
-        send(new TextMessage(frame));
-    }
-
-    void send(TextMessage frame) {
-        if (!socket.isOpen()) {
-            return;
-        }
-        try {
-            socket.sendMessage(frame);
-        } catch (SessionLimitExceededException slow) {
-            log.warn("ws.slow_client session={} user={} chat={}: send buffer full, closing", id(), user.id(), chatId);
-            close(CloseCodes.TOO_SLOW);
-        } catch (IOException | IllegalStateException gone) {
-            log.debug("ws.send_failed session={} user={} chat={}: {}", id(), user.id(), chatId, gone.toString());
-            close(CloseCodes.SERVER_ERROR);
-        }
+        outbox.send(OutboundFrame.of(frame));
     }
 
     void ping() {
         lastPingNanos = System.nanoTime();
-        if (!socket.isOpen()) {
-            return;
-        }
-        try {
-            socket.sendMessage(new PingMessage());
-        } catch (IOException | RuntimeException gone) {
-            log.debug("ws.ping_failed session={} user={} chat={}: {}", id(), user.id(), chatId, gone.toString());
-        }
+        outbox.ping();
     }
 
+    /** Closes with this status, whatever is being written; later sends are dropped. */
     void close(CloseStatus status) {
         ScheduledFuture<?> pending = expiry;
         if (pending != null) {
             pending.cancel(false);
         }
-        try {
-            if (socket.isOpen()) {
-                socket.close(status);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // already closing; the container finishes the close and calls afterConnectionClosed
+        outbox.close(status);
+    }
+
+    /** The container closed the socket (either side): nothing more is written to it. */
+    void closed() {
+        ScheduledFuture<?> pending = expiry;
+        if (pending != null) {
+            pending.cancel(false);
         }
+        outbox.closed();
+    }
+
+    @Override
+    public void overflowed(long pendingBytes) {
+        log.warn("ws.slow_client session={} user={} chat={} pending_bytes={}: closing with 1013", id, user.id(),
+                chatId, pendingBytes);
+    }
+
+    @Override
+    public void writeFailed(Throwable failure) {
+        log.info("ws.send_failed session={} user={} chat={}: {}", id, user.id(), chatId, failure.toString());
     }
 }

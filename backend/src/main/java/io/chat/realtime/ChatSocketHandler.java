@@ -23,7 +23,6 @@ import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 import io.chat.auth.AccessTokenVerifier;
 import io.chat.auth.InvalidToken;
@@ -56,12 +55,13 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final ChatEventBus bus;
     private final TaskScheduler scheduler;
     private final WebSocketSettings settings;
+    private final SessionCloser closer;
 
     ChatSocketHandler(AccessTokenVerifier tokens, ConnectionClaims claims,
             LocalSessions sessions, SessionRecovery recovery, InboundFrameParser parser,
             SubscribableChannel inboundFrameChannel, ServerFrames frames, ChatEventBus bus,
             @Qualifier("taskScheduler") TaskScheduler scheduler,
-            WebSocketSettings settings) {
+            WebSocketSettings settings, SessionCloser closer) {
         this.tokens = tokens;
         this.claims = claims;
         this.sessions = sessions;
@@ -72,6 +72,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         this.bus = bus;
         this.scheduler = scheduler;
         this.settings = settings;
+        this.closer = closer;
     }
 
     @Override
@@ -102,12 +103,10 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         RecoveryRequest recovery = RecoveryRequest.of(
                 attribute(socket, ChatHandshakeInterceptor.SINCE_SEQ, String.class),
                 attribute(socket, ChatHandshakeInterceptor.LAST_MESSAGE_ID, String.class));
-        ChatSession session = new ChatSession(
-                new ConcurrentWebSocketSessionDecorator(socket, (int) settings.sendTimeLimit().toMillis(),
-                        settings.sendBufferBytes(), ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE),
-                access.user(), chatId,
+        ChatSession session = new ChatSession(socket.getId(), access.user(), chatId,
                 UsernamePasswordAuthenticationToken.authenticated(access.user(), null, AuthorityUtils.NO_AUTHORITIES),
-                access.expiresAt(), settings.maxFrameBytes());
+                access.expiresAt(), new ChatSession.Socket(new SocketTransport(socket, settings.sendTimeLimit().toMillis()),
+                        closer.closerOf(socket), settings.sendBufferBytes(), settings.maxFrameBytes()));
         socket.getAttributes().put(SESSION, session);
         try {
             open(session, admission.lastSeq(), recovery);
@@ -214,7 +213,12 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     @Override
     protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) throws Exception {
         log.info("ws.binary_frame session={}", socket.getId());
-        socket.close(CloseCodes.BINARY_NOT_ACCEPTED);
+        ChatSession session = (ChatSession) socket.getAttributes().get(SESSION);
+        if (session != null) {
+            session.close(CloseCodes.BINARY_NOT_ACCEPTED);
+        } else {
+            socket.close(CloseCodes.BINARY_NOT_ACCEPTED);
+        }
     }
 
     @Override
@@ -242,7 +246,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         if (session == null) {
             return;
         }
-        session.close(status);
+        session.closed();
         sessions.remove(session);
         try {
             claims.release(session.chatId(), session.userId(), session.id());

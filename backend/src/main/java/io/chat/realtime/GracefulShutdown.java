@@ -1,5 +1,7 @@
 package io.chat.realtime;
 
+import java.time.Duration;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -13,6 +15,8 @@ import org.springframework.stereotype.Component;
 class GracefulShutdown implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
+    /** How long shutdown waits for its 1012 closes to go out before the web server stops anyway. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final LocalSessions sessions;
     private final ConnectionClaims claims;
@@ -35,12 +39,29 @@ class GracefulShutdown implements SmartLifecycle {
         for (ChatSession session : sessions.all()) {
             session.close(CloseCodes.SERVICE_RESTART);
         }
+        awaitClosed();
         try {
             claims.releaseAll();
         } catch (RuntimeException databaseDown) {
             log.warn("cluster.claims_not_released: they lapse by themselves");
         }
         log.info("ws.shutdown closed={} with code 1012", open);
+    }
+
+    /**
+     * Closes run on the closer's threads; the web server must not stop before they went out. A
+     * client that does not read gets at most the send time limit, then its connection is dropped.
+     */
+    private void awaitClosed() {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (sessions.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

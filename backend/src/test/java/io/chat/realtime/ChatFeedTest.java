@@ -1,20 +1,17 @@
 package io.chat.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
 
 import io.chat.auth.AuthenticatedUser;
 import io.chat.fanout.ChatEvent;
@@ -236,17 +233,21 @@ class ChatFeedTest {
     /** A live session of the user in the feed; returns the frames it is sent. */
     private List<String> join(long userId, long committed) {
         List<String> frames = new ArrayList<>();
-        WebSocketSession socket = mock(WebSocketSession.class);
-        when(socket.isOpen()).thenReturn(true);
-        when(socket.getId()).thenReturn("session-" + userId);
-        try {
-            doAnswer(call -> frames.add(((TextMessage) call.getArgument(0)).getPayload())).when(socket)
-                    .sendMessage(any());
-        } catch (java.io.IOException impossible) {
-            throw new AssertionError(impossible);
-        }
-        ChatSession session = new ChatSession(socket, new AuthenticatedUser(userId, "user" + userId), CHAT, null, null,
-                65536);
+        SessionOutbox.Transport socket = new SessionOutbox.Transport() {
+            @Override
+            public void sendText(ByteBuffer utf8, Consumer<Throwable> done) {
+                frames.add(StandardCharsets.UTF_8.decode(utf8).toString());
+                done.accept(null);
+            }
+
+            @Override
+            public void sendPing(Consumer<Throwable> done) {
+                done.accept(null);
+            }
+        };
+        ChatSession session = new ChatSession("session-" + userId, new AuthenticatedUser(userId, "user" + userId),
+                CHAT, null, null, new ChatSession.Socket(socket, status -> {
+                }, 1 << 20, 65536));
         feed.join(session, committed);
         session.goLive();
         return frames;
