@@ -1,6 +1,7 @@
 package io.chat.auth;
 
 import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.chat.system.InvalidRequest;
+import io.chat.system.TextCharacters;
+import io.chat.system.TextRules;
 
 /** Registration and login: the only API calls made without a token. */
 @RestController
@@ -61,6 +64,8 @@ class AccountController {
         } else if (password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
             errors.put("password", List.of("This password is too short. It must contain at least "
                     + MIN_PASSWORD_LENGTH + " characters."));
+        } else {
+            checkPassword(errors, password);
         }
         checkName(errors, "first_name", registration.firstName());
         checkName(errors, "last_name", registration.lastName());
@@ -92,6 +97,13 @@ class AccountController {
         if (!errors.isEmpty()) {
             throw new InvalidRequest("Username and password are required", errors);
         }
+        checkPassword(errors, credentials.password());
+        if (credentials.username() != null && !TextCharacters.isStorable(credentials.username())) {
+            errors.put("username", List.of(TextRules.INVALID_CHARACTERS));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequest("Login failed: " + errors.keySet() + " invalid", errors);
+        }
         UserAccount account = users.findByUsername(credentials.username()).orElse(null);
         String hash = account == null || account.passwordHash() == null ? decoyHash : account.passwordHash();
         boolean matches = passwords.matches(credentials.password(), hash);
@@ -119,6 +131,17 @@ class AccountController {
     private static void checkName(Map<String, List<String>> errors, String field, String value) {
         if (value != null && value.length() > 150) {
             errors.put(field, List.of("Ensure this field has no more than 150 characters."));
+        } else if (value != null && !TextCharacters.isStorable(value)) {
+            errors.put(field, List.of(TextRules.INVALID_CHARACTERS));
+        }
+    }
+
+    /** bcrypt reads at most 72 bytes: a longer password would be cut silently, so it is refused. */
+    private static void checkPassword(Map<String, List<String>> errors, String password) {
+        if (!TextCharacters.isStorable(password)) {
+            errors.put("password", List.of(TextRules.INVALID_CHARACTERS));
+        } else if (password.getBytes(StandardCharsets.UTF_8).length > TextRules.MAX_PASSWORD_BYTES) {
+            errors.put("password", List.of(TextRules.PASSWORD_TOO_LONG));
         }
     }
 

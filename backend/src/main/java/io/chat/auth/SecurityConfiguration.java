@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -59,6 +60,27 @@ class SecurityConfiguration {
         firewall.setAllowedHeaderValues(HeaderCharacters::assignedAndNotControlOrTab);
         firewall.setAllowedParameterNames(HeaderCharacters::assignedAndNotControl);
         return firewall;
+    }
+
+    /**
+     * What the firewall refuses (a {@code %00}, {@code ;} or encoded slash in the path, a control
+     * character in a header) is the client's fault: 400 as a problem document, logged in one line
+     * without the offending URL, never a stack trace or an HTML page.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
+        return (request, response, rejected) -> {
+            log.info("http.rejected method={} reason={}", request.getMethod(), rejected.getMessage()
+                    .replaceAll("[^\\p{Alnum} .,:'\\-]", "?"));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", "about:blank");
+            body.put("title", HttpStatus.BAD_REQUEST.getReasonPhrase());
+            body.put("status", HttpStatus.BAD_REQUEST.value());
+            body.put("detail", "The request was rejected: its URL or headers hold characters that are not allowed");
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), body);
+        };
     }
 
     /**

@@ -8,6 +8,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.chat.system.InvalidRequest;
+import io.chat.system.TextCharacters;
+import io.chat.system.TextRules;
+
 /** Who am I, and whom can I start a chat with. */
 @RestController
 class UserController {
@@ -30,6 +34,9 @@ class UserController {
     /** Users whose username starts with {@code search}, case-insensitively; at most 50. */
     @GetMapping("/api/users")
     List<UserSummary> search(@RequestParam(defaultValue = "") String search) {
+        if (!TextCharacters.isStorable(search)) {
+            throw InvalidRequest.field("search", TextRules.INVALID_CHARACTERS);
+        }
         String prefix = search.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         return users.findByUsernamePrefix(prefix, Limit.of(SEARCH_LIMIT)).stream().map(UserAccount::summary).toList();
     }

@@ -18,6 +18,8 @@ import io.chat.auth.UserDirectory;
 import io.chat.auth.UserSummary;
 import io.chat.system.InvalidRequest;
 import io.chat.system.NotFound;
+import io.chat.system.TextCharacters;
+import io.chat.system.TextRules;
 
 /** Creating chats and changing who is in them; read markers. */
 @Service
@@ -48,6 +50,9 @@ public class ChatService {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.length() > MAX_NAME_LENGTH) {
             throw InvalidRequest.field("name", "Ensure this field has no more than 255 characters.");
+        }
+        if (!TextCharacters.isStorable(trimmed)) {
+            throw InvalidRequest.field("name", TextRules.INVALID_CHARACTERS);
         }
         Set<Long> members = new LinkedHashSet<>();
         members.add(callerId);

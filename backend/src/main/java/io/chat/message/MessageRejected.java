@@ -1,5 +1,8 @@
 package io.chat.message;
 
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 
 import io.chat.system.ApiException;
@@ -16,21 +19,34 @@ public class MessageRejected extends ApiException {
     public static final String NOT_AUTHOR = "You can only change your own messages";
     public static final String INVALID_CLIENT_ID = "Field client_id must be a string of 1 to 64 characters";
 
+    /** The request field the failure is about, for REST's {@code errors}; null when none is. */
+    private final String field;
+
     MessageRejected(HttpStatus status, String message) {
+        this(status, message, null);
+    }
+
+    MessageRejected(HttpStatus status, String message, String field) {
         super(status, message);
+        this.field = field;
+    }
+
+    @Override
+    public Map<String, List<String>> fieldErrors() {
+        return field == null ? Map.of() : Map.of(field, List.of(getMessage()));
     }
 
     static MessageRejected empty() {
-        return new MessageRejected(HttpStatus.BAD_REQUEST, EMPTY);
+        return new MessageRejected(HttpStatus.BAD_REQUEST, EMPTY, "text");
     }
 
     static MessageRejected tooLong(int maxLength) {
         return new MessageRejected(HttpStatus.BAD_REQUEST,
-                "Message text cannot exceed " + maxLength + " characters");
+                "Message text cannot exceed " + maxLength + " characters", "text");
     }
 
     static MessageRejected invalidCharacters() {
-        return new MessageRejected(HttpStatus.BAD_REQUEST, INVALID_CHARACTERS);
+        return new MessageRejected(HttpStatus.BAD_REQUEST, INVALID_CHARACTERS, "text");
     }
 
     static MessageRejected rateLimited(int perMinute) {
@@ -47,6 +63,6 @@ public class MessageRejected extends ApiException {
     }
 
     static MessageRejected invalidClientId() {
-        return new MessageRejected(HttpStatus.BAD_REQUEST, INVALID_CLIENT_ID);
+        return new MessageRejected(HttpStatus.BAD_REQUEST, INVALID_CLIENT_ID, "client_id");
     }
 }

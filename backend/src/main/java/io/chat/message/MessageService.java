@@ -27,6 +27,7 @@ import io.chat.chat.ChatActivity;
 import io.chat.chat.ChatEventLog;
 import io.chat.chat.ChatEventType;
 import io.chat.system.NotFound;
+import io.chat.system.TextCharacters;
 
 /**
  * Sends, edits, deletes and reads messages. Callers check membership; this class checks everything
@@ -71,7 +72,8 @@ public class MessageService implements ChatActivity {
      */
     public Sent send(long chatId, long senderId, String rawText, String clientId) {
         String text = MessageText.validate(rawText, limits.maxMessageLength());
-        if (clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH)) {
+        if (clientId != null && (clientId.isEmpty() || clientId.codePointCount(0, clientId.length())
+                > MAX_CLIENT_ID_LENGTH || !TextCharacters.isStorable(clientId))) {
             throw MessageRejected.invalidClientId();
         }
         return batches.submit(chatId, new SendBatches.Pending(senderId, text, clientId));

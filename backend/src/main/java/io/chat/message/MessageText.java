@@ -1,7 +1,10 @@
 package io.chat.message;
 
+import io.chat.system.TextCharacters;
+
 /**
- * The text rules of the contract, in its order: not empty after trimming, not too long, no U+0000.
+ * The text rules of the contract, in its order: not empty after trimming, not too long, no U+0000
+ * nor unpaired surrogate (see {@link TextCharacters}).
  * White space is Unicode white space as Python's {@code str.strip()} sees it (U+00A0 included), and
  * length is counted in code points, so 1000 emoji fit in 1000 characters.
  */
@@ -22,7 +25,7 @@ public final class MessageText {
         if (text.codePointCount(0, text.length()) > maxLength) {
             throw MessageRejected.tooLong(maxLength);
         }
-        if (text.indexOf('\u0000') >= 0) {
+        if (!TextCharacters.isStorable(text)) {
             throw MessageRejected.invalidCharacters();
         }
         return text;

@@ -1,5 +1,7 @@
 package io.chat.realtime;
 
+import io.chat.system.TextCharacters;
+
 /** A client frame that breaks the protocol; the message is the exact text of the error frame. */
 class InvalidFrame extends RuntimeException {
 
@@ -11,7 +13,8 @@ class InvalidFrame extends RuntimeException {
         super(message, null, false, false);
     }
 
+    /** Echoes the type, with characters that cannot be sent as UTF-8 replaced by U+FFFD. */
     static InvalidFrame unknownType(String type) {
-        return new InvalidFrame("Unknown message type: " + type);
+        return new InvalidFrame("Unknown message type: " + TextCharacters.wellFormed(type));
     }
 }

@@ -1,6 +1,7 @@
 package io.chat.realtime;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,9 +18,11 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 class WebSocketConfiguration implements WebSocketConfigurer {
 
     private final ChatSocketHandler handler;
+    private final WebSocketSettings settings;
 
-    WebSocketConfiguration(ChatSocketHandler handler) {
+    WebSocketConfiguration(ChatSocketHandler handler, WebSocketSettings settings) {
         this.handler = handler;
+        this.settings = settings;
     }
 
     @Override
@@ -32,6 +35,16 @@ class WebSocketConfiguration implements WebSocketConfigurer {
         registry.addHandler(handler, "/ws/chat/*", "/ws/chat/*/")
                 .addInterceptors(new ChatHandshakeInterceptor())
                 .setAllowedOriginPatterns("*");
+    }
+
+    /** Runs before everything else on the upgrade path, so that nothing sees an offer it would refuse. */
+    @Bean
+    FilterRegistrationBean<ExtensionOffers> extensionOffers() {
+        FilterRegistrationBean<ExtensionOffers> registration = new FilterRegistrationBean<>(
+                new ExtensionOffers(settings.compression()));
+        registration.addUrlPatterns("/ws/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     /**
