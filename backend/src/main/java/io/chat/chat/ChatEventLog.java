@@ -9,7 +9,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import io.chat.system.NotFound;
 
 /**
  * The chat's event sequence in PostgreSQL: {@code chats.last_seq} and the {@code chat_events} log.
@@ -30,14 +29,18 @@ public class ChatEventLog {
     }
 
     /**
-     * Takes the chat's next event number; callers hold the transaction.
+     * Takes the chat's next event number for a change the actor makes; callers hold the transaction.
+     * Membership is checked in the same statement, so a removal that committed first is never missed.
      *
-     * @throws NotFound when the chat does not exist
+     * @throws NotParticipant when the chat does not exist or the actor is not in it
      */
-    public long next(long chatId) {
-        return jdbc.sql("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
-                .param(chatId).query(Long.class).optional()
-                .orElseThrow(() -> new NotFound("Chat not found"));
+    public long next(long chatId, long actorId) {
+        return jdbc.sql("""
+                UPDATE chats SET last_seq = last_seq + 1
+                 WHERE id = ? AND EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = ? AND user_id = ?)
+                RETURNING last_seq""")
+                .params(chatId, chatId, actorId).query(Long.class).optional()
+                .orElseThrow(NotParticipant::new);
     }
 
     /** Records the event that took number {@code seq}, in the transaction that took it. */

@@ -118,7 +118,7 @@ public class ChatService {
      */
     @Transactional
     public void markAllRead(long chatId, long userId) {
-        long seq = eventLog.next(chatId);
+        long seq = eventLog.next(chatId, userId);
         participants.markAllRead(chatId, userId);
         long marker = participants.findByChatIdAndUserId(chatId, userId).map(Participant::lastReadMessageId)
                 .orElseThrow(() -> new NotFound("Chat not found"));

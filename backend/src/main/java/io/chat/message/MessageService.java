@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import io.chat.auth.UserSummary;
 import io.chat.chat.ChatActivity;
 import io.chat.chat.ChatEventLog;
 import io.chat.chat.ChatEventType;
+import io.chat.chat.NotParticipant;
 import io.chat.system.NotFound;
 import io.chat.system.TextCharacters;
 
@@ -80,26 +82,43 @@ public class MessageService implements ChatActivity {
     }
 
     /** Stores one batch of one chat's sends in one transaction, then answers each of them. */
-    private void storeBatch(long chatId, List<SendBatches.Pending> batch) {
-        List<Object> outcomes = transactions.execute(status -> decideAndStore(chatId, batch));
+    private List<SendBatches.Pending> storeBatch(long chatId, List<SendBatches.Pending> batch, boolean oneSender) {
+        List<Object> outcomes = transactions.execute(status -> decideAndStore(chatId, batch, oneSender));
+        List<SendBatches.Pending> later = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Object outcome = outcomes.get(i);
-            if (outcome instanceof Sent sent) {
+            if (outcome == LATER) {
+                later.add(batch.get(i));
+            } else if (outcome instanceof Sent sent) {
                 batch.get(i).result().complete(sent);
             } else {
                 batch.get(i).result().completeExceptionally((RuntimeException) outcome);
             }
         }
+        return later;
     }
+
+    /** The outcome of a send whose sender's lock another transaction holds: it goes into the next batch. */
+    private static final Object LATER = new Object();
 
     /**
      * In the batch's transaction: locks its senders, looks up resends and rate limits, stores what
-     * passes. Each send's outcome is a {@link Sent} or the exception its sender gets.
+     * passes. Each send's outcome is a {@link Sent}, the exception its sender gets, or {@link #LATER}
+     * for the sends of a sender busy in another transaction (a later batch takes them, in order).
      */
-    private List<Object> decideAndStore(long chatId, List<SendBatches.Pending> batch) {
+    private List<Object> decideAndStore(long chatId, List<SendBatches.Pending> batch, boolean oneSender) {
         Map<Long, UserSummary> senders = new TreeMap<>();
         batch.forEach(pending -> senders.computeIfAbsent(pending.senderId(), this::sender));
-        writes.lockSenders(senders.keySet());
+        Set<Long> locked;
+        if (oneSender) {
+            writes.lockSender(senders.keySet().iterator().next());
+            locked = senders.keySet();
+        } else {
+            locked = writes.tryLockSenders(senders.keySet());
+            if (locked.isEmpty()) {
+                return batch.stream().map(pending -> LATER).toList();
+            }
+        }
         Map<String, MessageView> originals = new HashMap<>();
         List<String> clientIds = batch.stream().map(SendBatches.Pending::clientId).filter(Objects::nonNull).toList();
         if (!clientIds.isEmpty()) {
@@ -109,14 +128,18 @@ public class MessageService implements ChatActivity {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int cap = limits.messagesPerMinute();
-        Map<Long, Integer> sent = writes.countSentSince(senders.keySet(), now.minus(RATE_WINDOW), cap);
+        Map<Long, Integer> sent = writes.countSentSince(chatId, senders.keySet(), now.minus(RATE_WINDOW), cap);
 
         List<Object> outcomes = new ArrayList<>(batch.size());
         List<Integer> accepted = new ArrayList<>();
         Map<String, Integer> acceptedByKey = new HashMap<>();
         for (SendBatches.Pending pending : batch) {
             String key = pending.clientId() == null ? null : key(pending.senderId(), pending.clientId());
-            if (key != null && originals.containsKey(key)) {
+            if (!locked.contains(pending.senderId())) {
+                outcomes.add(LATER);
+            } else if (sent.getOrDefault(pending.senderId(), -1) < 0) {
+                outcomes.add(new NotParticipant());
+            } else if (key != null && originals.containsKey(key)) {
                 outcomes.add(new Sent(originals.get(key), false));
             } else if (key != null && acceptedByKey.containsKey(key)) {
                 outcomes.add(acceptedByKey.get(key)); // the same resend twice in one batch: answered below
@@ -172,7 +195,7 @@ public class MessageService implements ChatActivity {
     @Transactional
     public MessageView edit(long chatId, long userId, long messageId, String rawText) {
         String text = MessageText.validate(rawText, limits.maxMessageLength());
-        long seq = eventLog.next(chatId);
+        long seq = eventLog.next(chatId, userId);
         ChatMessage message = ownMessage(chatId, userId, messageId);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         message.edit(text, now);
@@ -186,7 +209,7 @@ public class MessageService implements ChatActivity {
     /** Deletes one's own message softly, as the chat's next event (locked first, as {@link #edit}). */
     @Transactional
     public MessageView delete(long chatId, long userId, long messageId) {
-        long seq = eventLog.next(chatId);
+        long seq = eventLog.next(chatId, userId);
         ChatMessage message = ownMessage(chatId, userId, messageId);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         message.delete(now);

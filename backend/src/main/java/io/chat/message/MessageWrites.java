@@ -7,8 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -30,33 +32,53 @@ class MessageWrites {
         this.jdbc = jdbc;
     }
 
-    /**
-     * Serializes each sender's sends cluster-wide until the transaction ends, so the rate-limit count
-     * cannot be raced past by two instances at once, nor can two resends of one client id both
-     * insert. The locks are taken in ascending order of sender, so two batches never wait for each other.
-     */
-    void lockSenders(Collection<Long> ascendingSenderIds) {
-        jdbc.sql("""
-                SELECT count(*) FROM (
-                    SELECT pg_advisory_xact_lock(sender)
-                      FROM (SELECT sender FROM unnest(?::bigint[]) AS sender ORDER BY sender) AS ordered
-                ) AS sender_locks""")
-                .param(ascendingSenderIds.toArray(Long[]::new)).query(Long.class).single();
+    /** Waits for one sender's lock (see {@link #tryLockSenders}); the transaction holds no other. */
+    void lockSender(long senderId) {
+        jdbc.sql("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock")
+                .param(senderId).query(Long.class).single();
     }
 
     /**
-     * Each sender's messages since the given time, counted no further than {@code cap}: the rate
-     * limit only needs to know whether the cap is reached, so a busy sender costs no more than a
-     * quiet one.
+     * Serializes each sender's sends cluster-wide until the transaction ends, so the rate-limit count
+     * cannot be raced past by two transactions at once, nor can two resends of one client id both
+     * insert. A lock held by another transaction is not waited for: its sends go into a later batch.
+     * Waiting while holding the locks of other senders would chain batches of different chats that
+     * share a sender into one queue.
+     *
+     * @return the senders whose lock this transaction now holds
      */
-    Map<Long, Integer> countSentSince(Collection<Long> senderIds, Instant since, int cap) {
+    Set<Long> tryLockSenders(Collection<Long> senderIds) {
+        if (senderIds.size() == 1) {
+            long sender = senderIds.iterator().next();
+            return Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_xact_lock(?)").param(sender)
+                    .query(Boolean.class).single()) ? Set.of(sender) : Set.of();
+        }
+        Set<Long> locked = new HashSet<>();
+        jdbc.sql("""
+                SELECT sender, pg_try_advisory_xact_lock(sender) AS locked
+                  FROM unnest(?::bigint[]) AS sender""")
+                .param(senderIds.toArray(Long[]::new))
+                .query((row, number) -> row.getBoolean("locked") && locked.add(row.getLong("sender"))).list();
+        return locked;
+    }
+
+    /**
+     * Each sender's messages since the given time, counted no further than {@code cap} (the rate
+     * limit only needs to know whether the cap is reached, so a busy sender costs no more than a
+     * quiet one), or -1 for a sender who is not a participant of the chat: membership is checked
+     * here, in the transaction that stores, so a removal that committed first is never missed.
+     */
+    Map<Long, Integer> countSentSince(long chatId, Collection<Long> senderIds, Instant since, int cap) {
         Map<Long, Integer> counts = new HashMap<>();
         jdbc.sql("""
-                SELECT sender, (SELECT count(*) FROM (
-                           SELECT 1 FROM messages WHERE sender_id = sender AND created_at > ? LIMIT ?
-                       ) AS recent) AS sent
+                SELECT sender,
+                       CASE WHEN EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = ? AND user_id = sender)
+                            THEN (SELECT count(*) FROM (
+                                      SELECT 1 FROM messages WHERE sender_id = sender AND created_at > ? LIMIT ?
+                                  ) AS recent)
+                            ELSE -1 END AS sent
                   FROM unnest(?::bigint[]) AS sender""")
-                .params(utc(since), cap, senderIds.toArray(Long[]::new))
+                .params(chatId, utc(since), cap, senderIds.toArray(Long[]::new))
                 .query((row, number) -> counts.put(row.getLong("sender"), row.getInt("sent"))).list();
         return counts;
     }

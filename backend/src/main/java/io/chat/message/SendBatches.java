@@ -2,7 +2,9 @@ package io.chat.message;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,15 +29,18 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>No thread of its own: a sender's thread that finds no batch in progress for the chat stores
  * the batch itself (whatever is queued, its own send included), then the next one while sends keep
- * coming; the others wait for their result. Within an instance, one transaction per chat is under
+ * coming; the others wait for their result, parked, not polling. Within an instance, one transaction per chat is under
  * way at a time; instances still take turns through the chat's row lock.
  */
 final class SendBatches {
 
     /** Most sends in one transaction: bounds its size and the wait of the first sends in it. */
     static final int MAX_BATCH = 200;
-    /** A waiting sender looks again whether it must store the batch itself, in case it was left behind. */
-    private static final Duration RECHECK = Duration.ofMillis(2);
+    /**
+     * A waiting sender looks again whether it must store the batch itself. Only a safety net: the
+     * thread that stores always looks at the queue once more after letting go (see {@link #drain}).
+     */
+    private static final Duration RECHECK = Duration.ofMillis(50);
 
     /** One send waiting for its batch. */
     record Pending(long senderId, String text, String clientId, CompletableFuture<MessageService.Sent> result) {
@@ -50,7 +55,14 @@ final class SendBatches {
 
     /** Stores one batch of one chat in one transaction and completes each send's result. */
     interface Store {
-        void store(long chatId, List<Pending> batch);
+
+        /**
+         * @param oneSender true for a batch of one sender's sends, which waits for that sender's lock
+         *     (holding no other); otherwise senders busy in another transaction are not waited for
+         * @return the sends left out because their sender was busy (never for {@code oneSender}), in
+         *     order; their results are not completed
+         */
+        List<Pending> store(long chatId, List<Pending> batch, boolean oneSender);
     }
 
     SendBatches(Store store) {
@@ -59,46 +71,72 @@ final class SendBatches {
 
     /** Queues the send and returns its result once its batch has committed (or failed). */
     MessageService.Sent submit(long chatId, Pending send) {
-        ChatQueue chat = chats.computeIfAbsent(chatId, ChatQueue::new);
-        chat.queue.add(send);
+        // queued inside compute, so that a queue is never dropped from the map with a send in it:
+        // two queues of one chat would store in two transactions that wait for each other's locks
+        ChatQueue chat = chats.compute(chatId, (id, queue) -> {
+            ChatQueue present = queue == null ? new ChatQueue(id) : queue;
+            present.queue.add(send);
+            return present;
+        });
+        drain(chat);
         while (!send.result().isDone()) {
-            if (chat.storing.tryLock()) {
-                try {
-                    storeWhileQueued(chat);
-                } finally {
-                    chat.storing.unlock();
-                }
-                if (chat.queue.isEmpty()) {
-                    chats.remove(chatId, chat); // another thread re-creates it if it queues meanwhile
-                    if (!chat.queue.isEmpty()) {
-                        chats.putIfAbsent(chatId, chat);
-                    }
-                }
-            } else {
-                awaitOrRecheck(send);
-            }
+            awaitOrRecheck(send);
+            drain(chat);
         }
+        chats.computeIfPresent(chatId, (id, queue) ->
+                queue == chat && queue.queue.isEmpty() && !queue.storing.isLocked() ? null : queue);
         return result(send);
     }
 
-    private void storeWhileQueued(ChatQueue chat) {
-        List<Pending> batch;
-        while (!(batch = take(chat.queue)).isEmpty()) {
+    /**
+     * Stores what is queued unless another thread already does. The thread that stores looks at the
+     * queue again after letting go of the lock, so a send queued while it finished is never left
+     * waiting for nobody.
+     */
+    private void drain(ChatQueue chat) {
+        while (!chat.queue.isEmpty() && chat.storing.tryLock()) {
             try {
-                store.store(chat.id, batch);
-            } catch (RuntimeException failure) {
-                batch.forEach(pending -> pending.result().completeExceptionally(failure));
+                storeWhileQueued(chat);
+            } finally {
+                chat.storing.unlock();
             }
         }
     }
 
-    private static List<Pending> take(Queue<Pending> queue) {
+    /**
+     * Stores batch after batch while sends are queued. The sends of a sender who was busy in another
+     * transaction are then stored sender by sender, each waiting for that one sender's lock: a
+     * transaction never waits for a lock while it holds another sender's, so batches of chats that
+     * share senders do not chain up behind each other.
+     */
+    private void storeWhileQueued(ChatQueue chat) {
         List<Pending> batch = new ArrayList<>();
+        while (take(chat.queue, batch)) {
+            boolean oneSender = batch.stream().map(Pending::senderId).distinct().count() == 1;
+            List<Pending> busy = storeOrFail(chat.id, batch, oneSender);
+            Map<Long, List<Pending>> bySender = new LinkedHashMap<>();
+            busy.forEach(pending -> bySender.computeIfAbsent(pending.senderId(), id -> new ArrayList<>()).add(pending));
+            bySender.values().forEach(sends -> storeOrFail(chat.id, sends, true));
+            batch = new ArrayList<>();
+        }
+    }
+
+    private List<Pending> storeOrFail(long chatId, List<Pending> batch, boolean oneSender) {
+        try {
+            return store.store(chatId, batch, oneSender);
+        } catch (RuntimeException failure) {
+            batch.forEach(pending -> pending.result().completeExceptionally(failure));
+            return List.of();
+        }
+    }
+
+    /** @return false when nothing was queued */
+    private static boolean take(Queue<Pending> queue, List<Pending> batch) {
         Pending next;
         while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
             batch.add(next);
         }
-        return batch;
+        return !batch.isEmpty();
     }
 
     private static void awaitOrRecheck(Pending send) {

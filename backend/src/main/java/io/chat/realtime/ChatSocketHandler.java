@@ -27,6 +27,7 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import io.chat.auth.AccessTokenVerifier;
 import io.chat.auth.InvalidToken;
 import io.chat.auth.VerifiedAccess;
+import io.chat.chat.NotParticipant;
 import io.chat.fanout.ChatEvent;
 import io.chat.fanout.ChatEventBus;
 import io.chat.system.ApiException;
@@ -87,6 +88,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         }
         long userId = access.user().id();
         Long chatId = attribute(socket, ChatHandshakeInterceptor.CHAT_ID, Long.class);
+        long admissionStarted = System.nanoTime();
         ConnectionClaims.Admission admission = chatId == null
                 ? new ConnectionClaims.Admission(ConnectionClaims.Outcome.NOT_PARTICIPANT, 0)
                 : claims.admit(chatId, userId, socket.getId());
@@ -109,7 +111,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                         closer.closerOf(socket), settings.sendBufferBytes(), settings.maxFrameBytes()));
         socket.getAttributes().put(SESSION, session);
         try {
-            open(session, admission.lastSeq(), recovery);
+            open(session, admission.lastSeq(), recovery, admissionStarted);
         } catch (RuntimeException failure) {
             log.error("ws.open_failed session={} user={} chat={}", session.id(), userId, chatId, failure);
             session.close(CloseCodes.SERVER_ERROR);
@@ -121,8 +123,15 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
      * through. Everything up to the session's start number is replayed from the database, every
      * later event comes through the feed (held back until the replay is out): no gap, no repeat.
      */
-    private void open(ChatSession session, long committed, RecoveryRequest recovery) {
+    private void open(ChatSession session, long committed, RecoveryRequest recovery, long admissionStarted) {
         LocalSessions.Joined joined = sessions.add(session, committed);
+        if (sessions.revokedSince(session.chatId(), session.userId(), admissionStarted)) {
+            // removed after the database admitted it, before it joined: its removal found no session
+            log.info("ws.access_denied session={} user={} chat={} reason=removed_while_opening", session.id(),
+                    session.userId(), session.chatId());
+            session.close(CloseCodes.ACCESS_DENIED);
+            return;
+        }
         awaitRouting(joined.routed());
         long start = joined.start();
         if (recovery == null) {
@@ -192,11 +201,15 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         try {
             InboundFrame frame = parser.parse(payload);
             inboundFrameChannel.send(InboundFrames.toMessage(session, frame));
+        } catch (NotParticipant removed) {
+            accessDenied(session);
         } catch (InvalidFrame | ApiException rejected) {
             session.send(frames.error(rejected.getMessage()));
         } catch (MessagingException failure) {
             Throwable cause = failure.getCause() == null ? failure : failure.getCause();
-            if (cause instanceof ApiException rejected) {
+            if (cause instanceof NotParticipant) {
+                accessDenied(session);
+            } else if (cause instanceof ApiException rejected) {
                 session.send(frames.error(rejected.getMessage()));
             } else if (cause instanceof AccessDeniedException) {
                 log.info("ws.access_denied session={} user={} chat={}", session.id(), session.userId(),
@@ -208,6 +221,11 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                 session.send(frames.error("Internal server error"));
             }
         }
+    }
+
+    private static void accessDenied(ChatSession session) {
+        log.info("ws.access_denied session={} user={} chat={}", session.id(), session.userId(), session.chatId());
+        session.close(CloseCodes.ACCESS_DENIED);
     }
 
     @Override

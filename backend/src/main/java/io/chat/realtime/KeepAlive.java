@@ -1,5 +1,7 @@
 package io.chat.realtime;
 
+import java.time.Duration;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -13,6 +15,8 @@ import org.springframework.stereotype.Component;
 class KeepAlive {
 
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
+    /** Longer than any admission takes to join its feed (the broker's routing wait is 2 s). */
+    private static final Duration REVOCATION_MEMORY = Duration.ofSeconds(30);
 
     private final LocalSessions sessions;
     private final long pingIntervalNanos;
@@ -28,6 +32,7 @@ class KeepAlive {
     @Scheduled(fixedDelayString = "${chat.websocket.keep-alive-sweep:1s}")
     void sweep() {
         long now = System.nanoTime();
+        sessions.forgetRevocationsBefore(now - REVOCATION_MEMORY.toNanos());
         for (ChatSession session : sessions.all()) {
             if (now - session.lastHeardNanos() >= pongTimeoutNanos) {
                 log.info("ws.ping_timeout session={} user={} chat={}", session.id(), session.userId(),

@@ -28,6 +28,11 @@ class LocalSessions implements ChatEventListener {
     private final ConcurrentMap<Long, ChatFeed> feeds = new ConcurrentHashMap<>();
     /** Per chat with local sessions: completes once the fan-out routes the chat's events here. */
     private final ConcurrentMap<Long, CompletableFuture<Void>> routed = new ConcurrentHashMap<>();
+    /**
+     * Removals heard of lately, by chat and user, with when: a session admitted just before a
+     * removal may join its feed just after the removal's event went by, and must still be closed.
+     */
+    private final ConcurrentMap<Long, Map<Long, Long>> revoked = new ConcurrentHashMap<>();
     private final ChatEventBus bus;
     private final ParticipantDirectory participants;
     private final FeedRepair repair;
@@ -105,6 +110,8 @@ class LocalSessions implements ChatEventListener {
             }
             case REVOKED -> {
                 participants.forget(event.chatId());
+                revoked.computeIfAbsent(event.chatId(), chat -> new ConcurrentHashMap<>())
+                        .put(event.userId(), System.nanoTime());
                 if (feed != null) {
                     for (ChatSession session : feed.sessions()) {
                         if (session.userId() == event.userId()) {
@@ -115,6 +122,22 @@ class LocalSessions implements ChatEventListener {
             }
             case MEMBERSHIP_CHANGED -> participants.forget(event.chatId());
         }
+    }
+
+    /**
+     * Whether a removal of the user from the chat was heard of since the given time: a session
+     * admitted at that time, and joined since, must be closed (its removal's event found no session).
+     */
+    boolean revokedSince(long chatId, long userId, long sinceNanos) {
+        Map<Long, Long> ofChat = revoked.get(chatId);
+        Long at = ofChat == null ? null : ofChat.get(userId);
+        return at != null && at - sinceNanos >= 0;
+    }
+
+    /** Forgets removals older than any admission still in progress could have started. */
+    void forgetRevocationsBefore(long nanos) {
+        revoked.values().forEach(ofChat -> ofChat.values().removeIf(at -> at - nanos < 0));
+        revoked.values().removeIf(Map::isEmpty);
     }
 
     /** The fan-out may have lost events (it reconnected): every chat is compared with the database. */

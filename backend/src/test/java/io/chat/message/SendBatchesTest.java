@@ -28,9 +28,10 @@ class SendBatchesTest {
     @Test
     void aLoneSendIsStoredAtOnceByItsOwnThread() {
         List<Thread> storers = new CopyOnWriteArrayList<>();
-        SendBatches sends = new SendBatches((chatId, batch) -> {
+        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
             storers.add(Thread.currentThread());
             complete(batch);
+            return List.of();
         });
         MessageService.Sent sent = sends.submit(1, new SendBatches.Pending(7, "hello", null));
         assertThat(sent.message().text()).isEqualTo("hello");
@@ -41,13 +42,14 @@ class SendBatchesTest {
     void sendsThatArriveWhileABatchIsStoredGoIntoTheNextOneAndOneChatHasOneTransactionAtATime() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        SendBatches sends = new SendBatches((chatId, batch) -> {
+        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
             mostConcurrentStores.accumulateAndGet(concurrentStores.incrementAndGet(), Math::max);
             batches.add(batch.stream().map(SendBatches.Pending::text).toList());
             firstStarted.countDown();
             await(release);
             complete(batch);
             concurrentStores.decrementAndGet();
+            return List.of();
         });
         ExecutorService pool = Executors.newFixedThreadPool(11);
         try {
@@ -74,7 +76,7 @@ class SendBatchesTest {
 
     @Test
     void aFailedBatchFailsEachOfItsSendsWithTheCause() {
-        SendBatches sends = new SendBatches((chatId, batch) -> {
+        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
             throw new IllegalStateException("database down");
         });
         assertThatThrownBy(() -> sends.submit(1, new SendBatches.Pending(1, "x", null)))
@@ -87,10 +89,11 @@ class SendBatchesTest {
     @Test
     void chatsAreBatchedSeparatelyAndConcurrently() throws Exception {
         CountDownLatch bothStoring = new CountDownLatch(2);
-        SendBatches sends = new SendBatches((chatId, batch) -> {
+        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
             bothStoring.countDown();
             await(bothStoring); // would never return if chat 2 waited for chat 1
             complete(batch);
+            return List.of();
         });
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -101,6 +104,40 @@ class SendBatchesTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void sendsOfASenderBusyElsewhereAreStoredNextWaitingForThatSenderAlone() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
+            calls.add(batch.stream().map(SendBatches.Pending::text).toList() + (oneSender ? " alone" : " together"));
+            if (calls.size() == 1) {
+                firstStarted.countDown();
+                await(release);
+            }
+            List<SendBatches.Pending> busy = oneSender ? List.of()
+                    : batch.stream().filter(pending -> pending.senderId() == 2).toList();
+            complete(batch.stream().filter(pending -> !busy.contains(pending)).toList());
+            return busy;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<MessageService.Sent> first = pool.submit(() -> sends.submit(1, new SendBatches.Pending(1, "first", null)));
+            assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Future<MessageService.Sent> one = pool.submit(() -> sends.submit(1, new SendBatches.Pending(1, "one", null)));
+            Thread.sleep(100);
+            Future<MessageService.Sent> two = pool.submit(() -> sends.submit(1, new SendBatches.Pending(2, "two", null)));
+            Thread.sleep(100);
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("first");
+            assertThat(one.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("one");
+            assertThat(two.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("two");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(calls).containsExactly("[first] alone", "[one, two] together", "[two] alone");
     }
 
     private static void complete(List<SendBatches.Pending> batch) {
