@@ -12,10 +12,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,7 +41,7 @@ import io.chat.system.TextCharacters;
  * else, and every change is committed before anyone hears of it (events are acted on after commit).
  */
 @Service
-public class MessageService implements ChatActivity {
+public class MessageService implements ChatActivity, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(MessageService.class);
     private static final Duration RATE_WINDOW = Duration.ofSeconds(60);
@@ -49,7 +54,11 @@ public class MessageService implements ChatActivity {
     private final ChatEventLog eventLog;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
-    private final SendBatches batches = new SendBatches(this::storeBatch);
+    /** Stores batches: one thread per chat with sends queued, at most this many at once. */
+    private static final int STORERS = 16;
+    private final ExecutorService storers = Executors.newFixedThreadPool(STORERS,
+            new CustomizableThreadFactory("chat-store-"));
+    private final SendBatches batches = new SendBatches(this::storeBatch, storers);
 
     MessageService(ChatMessageRepository messages, MessageWrites writes, UserDirectory users, MessageLimits limits,
             ChatEventLog eventLog, ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
@@ -73,12 +82,25 @@ public class MessageService implements ChatActivity {
      * in one transaction (see {@link SendBatches}); this returns once that transaction has committed.
      */
     public Sent send(long chatId, long senderId, String rawText, String clientId) {
+        return batches.submit(chatId, validated(senderId, rawText, clientId));
+    }
+
+    /**
+     * As {@link #send}, without waiting: the checks of the text and client id run now (and throw),
+     * the rest once the send's batch is stored; the future completes then, with the result or the
+     * rejection (rate limit, not a participant). Sends of one caller are stored in the order given.
+     */
+    public CompletableFuture<Sent> sendAsync(long chatId, long senderId, String rawText, String clientId) {
+        return batches.submitAsync(chatId, validated(senderId, rawText, clientId));
+    }
+
+    private SendBatches.Pending validated(long senderId, String rawText, String clientId) {
         String text = MessageText.validate(rawText, limits.maxMessageLength());
         if (clientId != null && (clientId.isEmpty() || clientId.codePointCount(0, clientId.length())
                 > MAX_CLIENT_ID_LENGTH || !TextCharacters.isStorable(clientId))) {
             throw MessageRejected.invalidClientId();
         }
-        return batches.submit(chatId, new SendBatches.Pending(senderId, text, clientId));
+        return new SendBatches.Pending(senderId, text, clientId);
     }
 
     /** Stores one batch of one chat's sends in one transaction, then answers each of them. */
@@ -240,6 +262,11 @@ public class MessageService implements ChatActivity {
             Collections.reverse(page);
         }
         return new HistoryPage(page.stream().map(this::view).toList(), hasMore);
+    }
+
+    @Override
+    public void destroy() {
+        storers.shutdown();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.chat.message;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,10 +10,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends of one chat, stored in batches: every send waiting when a transaction starts goes into it,
@@ -27,20 +26,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * stores as many messages per commit as arrived meanwhile, and a quiet chat pays nothing: a lone
  * send is a batch of one, stored at once by the thread that sent it.
  *
- * <p>No thread of its own: a sender's thread that finds no batch in progress for the chat stores
- * the batch itself (whatever is queued, its own send included), then the next one while sends keep
- * coming; the others wait for their result, parked, not polling. Within an instance, one transaction per chat is under
- * way at a time; instances still take turns through the chat's row lock.
+ * <p>Each chat with sends queued has one storer, on a small pool of threads of its own: it stores
+ * batch after batch while sends keep coming, then retires. A sender's thread only waits for its own
+ * send's result (so its socket's next frame is read as soon as that one is stored, never held up by
+ * the sends of others). Within an instance, one transaction per chat is under way at a time;
+ * instances still take turns through the chat's row lock.
  */
 final class SendBatches {
 
     /** Most sends in one transaction: bounds its size and the wait of the first sends in it. */
     static final int MAX_BATCH = 200;
-    /**
-     * A waiting sender looks again whether it must store the batch itself. Only a safety net: the
-     * thread that stores always looks at the queue once more after letting go (see {@link #drain}).
-     */
-    private static final Duration RECHECK = Duration.ofMillis(50);
+    private static final Logger log = LoggerFactory.getLogger(SendBatches.class);
 
     /** One send waiting for its batch. */
     record Pending(long senderId, String text, String clientId, CompletableFuture<MessageService.Sent> result) {
@@ -52,6 +48,7 @@ final class SendBatches {
 
     private final ConcurrentMap<Long, ChatQueue> chats = new ConcurrentHashMap<>();
     private final Store store;
+    private final Executor storers;
 
     /** Stores one batch of one chat in one transaction and completes each send's result. */
     interface Store {
@@ -65,41 +62,57 @@ final class SendBatches {
         List<Pending> store(long chatId, List<Pending> batch, boolean oneSender);
     }
 
-    SendBatches(Store store) {
+    /**
+     * @param storers the threads that store: at most one per chat at a time, each as long as its
+     *     chat has sends queued; more threads than database connections only wait for them
+     */
+    SendBatches(Store store, Executor storers) {
         this.store = store;
+        this.storers = storers;
     }
 
     /** Queues the send and returns its result once its batch has committed (or failed). */
     MessageService.Sent submit(long chatId, Pending send) {
-        // queued inside compute, so that a queue is never dropped from the map with a send in it:
-        // two queues of one chat would store in two transactions that wait for each other's locks
+        return result(submitAsync(chatId, send));
+    }
+
+    /** Queues the send; the result completes once its batch has committed (or failed), on the storer's thread. */
+    CompletableFuture<MessageService.Sent> submitAsync(long chatId, Pending send) {
+        boolean[] start = new boolean[1];
+        // queued inside compute, atomically with the check whether the chat's storer runs: one
+        // storer per chat at a time, and none left idle while a send waits
         ChatQueue chat = chats.compute(chatId, (id, queue) -> {
             ChatQueue present = queue == null ? new ChatQueue(id) : queue;
             present.queue.add(send);
+            if (!present.storing) {
+                present.storing = true;
+                start[0] = true;
+            }
             return present;
         });
-        drain(chat);
-        while (!send.result().isDone()) {
-            awaitOrRecheck(send);
-            drain(chat);
+        if (start[0]) {
+            storers.execute(() -> storeUntilEmpty(chat));
         }
-        chats.computeIfPresent(chatId, (id, queue) ->
-                queue == chat && queue.queue.isEmpty() && !queue.storing.isLocked() ? null : queue);
-        return result(send);
+        return send.result();
     }
 
-    /**
-     * Stores what is queued unless another thread already does. The thread that stores looks at the
-     * queue again after letting go of the lock, so a send queued while it finished is never left
-     * waiting for nobody.
-     */
-    private void drain(ChatQueue chat) {
-        while (!chat.queue.isEmpty() && chat.storing.tryLock()) {
+    /** The chat's storer: stores batches until its queue is empty, then retires (and forgets the chat). */
+    private void storeUntilEmpty(ChatQueue chat) {
+        boolean[] done = new boolean[1];
+        while (!done[0]) {
             try {
                 storeWhileQueued(chat);
-            } finally {
-                chat.storing.unlock();
+            } catch (RuntimeException unexpected) {
+                log.error("message.store_failed chat={}", chat.id, unexpected);
             }
+            chats.compute(chat.id, (id, queue) -> {
+                if (queue != chat || !chat.queue.isEmpty()) {
+                    return queue; // more came meanwhile: go on
+                }
+                chat.storing = false;
+                done[0] = true;
+                return null;
+            });
         }
     }
 
@@ -139,20 +152,9 @@ final class SendBatches {
         return !batch.isEmpty();
     }
 
-    private static void awaitOrRecheck(Pending send) {
+    private static MessageService.Sent result(CompletableFuture<MessageService.Sent> sent) {
         try {
-            send.result().get(RECHECK.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException notYet) {
-            // looked at again by the caller's loop
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the message was being stored", interrupted);
-        }
-    }
-
-    private static MessageService.Sent result(Pending send) {
-        try {
-            return send.result().join();
+            return sent.join(); // always completed: by the storer, with a result or a failure
         } catch (CompletionException failed) {
             if (failed.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -161,12 +163,12 @@ final class SendBatches {
         }
     }
 
-    /** The queue of one chat and who stores it now. */
+    /** The queue of one chat, and whether its storer runs (changed only inside the map's compute). */
     private static final class ChatQueue {
 
         final long id;
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
-        final ReentrantLock storing = new ReentrantLock();
+        boolean storing;
 
         ChatQueue(long id) {
             this.id = id;

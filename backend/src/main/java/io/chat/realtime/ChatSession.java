@@ -1,9 +1,15 @@
 package io.chat.realtime;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +32,7 @@ import io.chat.fanout.ChatEvent;
 final class ChatSession implements SessionOutbox.Trouble {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSession.class);
+    static final int MAX_SENDS_IN_FLIGHT = 64;
 
     private final String id;
     private final AuthenticatedUser user;
@@ -48,13 +55,20 @@ final class ChatSession implements SessionOutbox.Trouble {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
     private volatile ScheduledFuture<?> expiry;
+    /**
+     * Sends of this socket being stored: its frames are read on while earlier ones are stored, up to
+     * this many; then reading waits (TCP pushes back on the client) instead of queueing without end.
+     */
+    private final Semaphore sendSlots = new Semaphore(MAX_SENDS_IN_FLIGHT);
+    /** Completed by the next frame or pong while a liveness probe waits for one. */
+    private volatile CompletableFuture<Void> answered;
 
     private record Held(ChatEvent event, OutboundFrame frame) {
     }
 
     /** How a session reaches its socket, and its limits. */
     record Socket(SessionOutbox.Transport transport, SessionOutbox.Closer closer, long sendBufferBytes,
-            int maxFrameBytes) {
+            Duration closeWait, int maxFrameBytes) {
     }
 
     ChatSession(String id, AuthenticatedUser user, long chatId, Authentication authentication, Instant tokenExpiresAt,
@@ -65,7 +79,8 @@ final class ChatSession implements SessionOutbox.Trouble {
         this.chatId = chatId;
         this.authentication = authentication;
         this.tokenExpiresAt = tokenExpiresAt;
-        this.outbox = new SessionOutbox(socket.transport(), socket.closer(), socket.sendBufferBytes(), this);
+        this.outbox = new SessionOutbox(socket.transport(), socket.closer(), socket.sendBufferBytes(),
+                socket.closeWait(), this);
     }
 
     String id() {
@@ -105,8 +120,44 @@ final class ChatSession implements SessionOutbox.Trouble {
         return assembler.add(part, last);
     }
 
+    void acquireSendSlot() {
+        sendSlots.acquireUninterruptibly();
+    }
+
+    void releaseSendSlot() {
+        sendSlots.release();
+    }
+
     void heard() {
         lastHeardNanos = System.nanoTime();
+        CompletableFuture<Void> waiting = answered;
+        if (waiting != null) {
+            waiting.complete(null);
+        }
+    }
+
+    /**
+     * Whether the client is still there: heard from in the last {@code recently}, or answering a
+     * ping sent now within {@code answerWithin}. Blocks the caller at most {@code answerWithin}.
+     */
+    boolean isLive(Duration recently, Duration answerWithin) {
+        if (System.nanoTime() - lastHeardNanos < recently.toNanos()) {
+            return true;
+        }
+        CompletableFuture<Void> waiting = new CompletableFuture<>();
+        answered = waiting;
+        ping();
+        try {
+            waiting.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException silent) {
+            return false;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return true;
+        } finally {
+            answered = null;
+        }
     }
 
     long lastHeardNanos() {

@@ -57,12 +57,13 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final TaskScheduler scheduler;
     private final WebSocketSettings settings;
     private final SessionCloser closer;
+    private final ConnectionTakeover takeover;
 
     ChatSocketHandler(AccessTokenVerifier tokens, ConnectionClaims claims,
             LocalSessions sessions, SessionRecovery recovery, InboundFrameParser parser,
             SubscribableChannel inboundFrameChannel, ServerFrames frames, ChatEventBus bus,
             @Qualifier("taskScheduler") TaskScheduler scheduler,
-            WebSocketSettings settings, SessionCloser closer) {
+            WebSocketSettings settings, SessionCloser closer, ConnectionTakeover takeover) {
         this.tokens = tokens;
         this.claims = claims;
         this.sessions = sessions;
@@ -74,6 +75,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         this.scheduler = scheduler;
         this.settings = settings;
         this.closer = closer;
+        this.takeover = takeover;
     }
 
     @Override
@@ -89,15 +91,23 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         long userId = access.user().id();
         Long chatId = attribute(socket, ChatHandshakeInterceptor.CHAT_ID, Long.class);
         long admissionStarted = System.nanoTime();
+        ChatSession local = chatId == null ? null : sessions.findByUser(chatId, userId);
+        if (local != null && takeover.probeHere(chatId, local.id())) {
+            // answered from memory: the rule holds here even while the claims table is being restored
+            log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
+            socket.close(CloseCodes.ALREADY_CONNECTED);
+            return;
+        }
         ConnectionClaims.Admission admission = chatId == null
-                ? new ConnectionClaims.Admission(ConnectionClaims.Outcome.NOT_PARTICIPANT, 0)
+                ? ConnectionClaims.Admission.notParticipant()
                 : claims.admit(chatId, userId, socket.getId());
         if (admission.outcome() == ConnectionClaims.Outcome.NOT_PARTICIPANT) {
             log.info("ws.access_denied session={} user={} chat={}", socket.getId(), userId, chatId);
             socket.close(CloseCodes.ACCESS_DENIED);
             return;
         }
-        if (admission.outcome() == ConnectionClaims.Outcome.ALREADY_CONNECTED) {
+        if (admission.outcome() == ConnectionClaims.Outcome.ALREADY_CONNECTED
+                && !takeover.takeOverIfDead(chatId, userId, socket.getId(), admission)) {
             log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
             socket.close(CloseCodes.ALREADY_CONNECTED);
             return;
@@ -108,7 +118,8 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         ChatSession session = new ChatSession(socket.getId(), access.user(), chatId,
                 UsernamePasswordAuthenticationToken.authenticated(access.user(), null, AuthorityUtils.NO_AUTHORITIES),
                 access.expiresAt(), new ChatSession.Socket(new SocketTransport(socket, settings.sendTimeLimit().toMillis()),
-                        closer.closerOf(socket), settings.sendBufferBytes(), settings.maxFrameBytes()));
+                        closer.closerOf(socket), settings.sendBufferBytes(), settings.sendTimeLimit(),
+                        settings.maxFrameBytes()));
         socket.getAttributes().put(SESSION, session);
         try {
             open(session, admission.lastSeq(), recovery, admissionStarted);

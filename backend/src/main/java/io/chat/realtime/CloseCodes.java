@@ -20,6 +20,13 @@ final class CloseCodes {
     /** The user already has an open connection to this chat (on any instance). Use that one. */
     static final CloseStatus ALREADY_CONNECTED = new CloseStatus(4409, "Already connected to this chat");
 
+    /**
+     * This connection did not answer a ping within 2 s while its user opened another one: it is
+     * taken for dead (a phone that lost its network) and replaced. Do not reconnect it: the user
+     * already has.
+     */
+    static final CloseStatus REPLACED = new CloseStatus(4409, "Replaced by a new connection");
+
     /** A binary frame: the protocol is JSON text only. Fix the client. */
     static final CloseStatus BINARY_NOT_ACCEPTED = new CloseStatus(1003, "Binary frames are not supported");
 

@@ -9,10 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How instances share the one-connection-per-user-per-chat rule.
  *
  * @param instanceId names this instance's connection claims; a random one per start when unset
- * @param claimTtl a claim not renewed for this long lapses (a crashed instance frees its users)
- * @param claimRenewInterval how often live claims are renewed; well under {@code claimTtl}
+ * @param claimTtl the claims of an instance that has not renewed its heartbeat for this long (a crashed
+ *     instance) are taken over without asking it
+ * @param claimRenewInterval how often an instance renews its heartbeat and puts back missing claims;
+ *     well under {@code claimTtl}
  */
 @ConfigurationProperties("chat.cluster")
-public record ClusterSettings(String instanceId, @DefaultValue("30s") Duration claimTtl,
-        @DefaultValue("10s") Duration claimRenewInterval) {
+public record ClusterSettings(String instanceId, @DefaultValue("15s") Duration claimTtl,
+        @DefaultValue("5s") Duration claimRenewInterval) {
 }

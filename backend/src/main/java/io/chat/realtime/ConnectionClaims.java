@@ -1,9 +1,11 @@
 package io.chat.realtime;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -11,31 +13,64 @@ import org.springframework.util.StringUtils;
 
 /**
  * One connection per user per chat, across every instance, kept in PostgreSQL. A claim is taken
- * when a connection opens and given back when it closes; while it lives, its instance renews it.
- * A crashed instance renews nothing, so its claims lapse after {@code chat.cluster.claim-ttl}.
+ * when a connection opens and given back when it closes. It holds while its instance is alive: each
+ * instance renews one heartbeat row every {@code chat.cluster.claim-renew-interval}, and a claim
+ * whose instance has not renewed for {@code chat.cluster.claim-ttl} (a crashed instance) is taken
+ * over by the next connection of its user. The same renewal puts back the claims of this
+ * instance's live connections that went missing (the claims table is unlogged: PostgreSQL empties
+ * it when it recovers from a crash).
  */
 @Component
-class ConnectionClaims {
+class ConnectionClaims implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionClaims.class);
 
     private final JdbcClient jdbc;
+    private final LocalSessions sessions;
     private final String instanceId;
     private final long ttlMillis;
+    private volatile boolean running;
 
-    ConnectionClaims(JdbcClient jdbc, ClusterSettings settings) {
+    ConnectionClaims(JdbcClient jdbc, LocalSessions sessions, ClusterSettings settings) {
         this.jdbc = jdbc;
+        this.sessions = sessions;
         this.instanceId = StringUtils.hasText(settings.instanceId())
                 ? settings.instanceId() : UUID.randomUUID().toString();
         this.ttlMillis = settings.claimTtl().toMillis();
         log.info("cluster.instance id={}", instanceId);
     }
 
+    /** Before the web server takes its first connection: claims of this instance hold from the start. */
+    @Override
+    public void start() {
+        heartbeat();
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false; // claims are given back by GracefulShutdown, after the sockets are closed
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
     /** What the database said to a connection asking to be let in. */
     enum Outcome {
         /** not a participant of the chat, or no such chat: 4403 */
         NOT_PARTICIPANT,
-        /** a live connection of the user to the chat holds the claim: 4409 */
+        /** another connection of the user to the chat holds the claim, on a live instance */
         ALREADY_CONNECTED,
         ADMITTED
     }
@@ -44,38 +79,67 @@ class ConnectionClaims {
      * The answer to a connection asking to be let in.
      *
      * @param lastSeq the chat's latest event number when the database answered
+     * @param holderInstance for {@link Outcome#ALREADY_CONNECTED}: the instance holding the claim
+     * @param holderSession for {@link Outcome#ALREADY_CONNECTED}: the connection holding it
      */
-    record Admission(Outcome outcome, long lastSeq) {
+    record Admission(Outcome outcome, long lastSeq, String holderInstance, String holderSession) {
+
+        static Admission notParticipant() {
+            return new Admission(Outcome.NOT_PARTICIPANT, 0, null, null);
+        }
     }
 
     /**
-     * Checks membership, takes the claim and reads the chat's latest event number in one statement,
-     * one round trip: every connect pays for it, and a burst of reconnects after a deploy pays for it
-     * many times over.
+     * Checks membership, takes the claim (or one whose instance stopped renewing) and reads the
+     * chat's latest event number in one statement, one round trip: every connect pays for it, and a
+     * burst of reconnects after a deploy pays for it many times over.
      */
     Admission admit(long chatId, long userId, String sessionId) {
         return jdbc.sql("""
                 WITH member AS (
                     SELECT 1 FROM chat_participants WHERE chat_id = :chat AND user_id = :user
                 ), claimed AS (
-                    INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id, expires_at)
-                    SELECT :chat, :user, :instance, :session, now() + make_interval(secs => :ttl / 1000.0)
-                      FROM member
+                    INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id)
+                    SELECT :chat, :user, :instance, :session FROM member
                     ON CONFLICT (chat_id, user_id) DO UPDATE
-                       SET instance_id = EXCLUDED.instance_id, session_id = EXCLUDED.session_id,
-                           expires_at = EXCLUDED.expires_at
-                     WHERE connection_claims.expires_at < now()
+                       SET instance_id = EXCLUDED.instance_id, session_id = EXCLUDED.session_id
+                     WHERE NOT EXISTS (
+                           SELECT 1 FROM cluster_instances alive
+                            WHERE alive.instance_id = connection_claims.instance_id
+                              AND alive.heartbeat_at > now() - make_interval(secs => :ttl / 1000.0))
                     RETURNING 1
+                ), holder AS (
+                    SELECT instance_id, session_id FROM connection_claims WHERE chat_id = :chat AND user_id = :user
                 )
                 SELECT (SELECT count(*) FROM member) AS members, (SELECT count(*) FROM claimed) AS claims,
-                       (SELECT last_seq FROM chats WHERE id = :chat) AS last_seq
+                       (SELECT last_seq FROM chats WHERE id = :chat) AS last_seq,
+                       (SELECT instance_id FROM holder) AS holder_instance,
+                       (SELECT session_id FROM holder) AS holder_session
                 """)
                 .param("chat", chatId).param("user", userId).param("instance", instanceId)
                 .param("session", sessionId).param("ttl", ttlMillis)
-                .query((row, number) -> new Admission(row.getInt("members") == 0 ? Outcome.NOT_PARTICIPANT
-                        : row.getInt("claims") == 0 ? Outcome.ALREADY_CONNECTED : Outcome.ADMITTED,
-                        row.getLong("last_seq")))
+                .query((row, number) -> {
+                    Outcome outcome = row.getInt("members") == 0 ? Outcome.NOT_PARTICIPANT
+                            : row.getInt("claims") == 0 ? Outcome.ALREADY_CONNECTED : Outcome.ADMITTED;
+                    return new Admission(outcome, row.getLong("last_seq"), row.getString("holder_instance"),
+                            row.getString("holder_session"));
+                })
                 .single();
+    }
+
+    /**
+     * Moves the claim from a connection found dead to a new one, if the dead one still holds it.
+     *
+     * @return false when the claim changed hands meanwhile (the new connection is refused)
+     */
+    boolean takeOver(long chatId, long userId, String deadSessionId, String sessionId) {
+        // the dead connection's own close may have given the claim back already: then it is taken anew
+        return jdbc.sql("""
+                INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (chat_id, user_id) DO UPDATE
+                   SET instance_id = EXCLUDED.instance_id, session_id = EXCLUDED.session_id
+                 WHERE connection_claims.session_id = ?""")
+                .params(chatId, userId, instanceId, sessionId, deadSessionId).update() == 1;
     }
 
     void release(long chatId, long userId, String sessionId) {
@@ -83,17 +147,42 @@ class ConnectionClaims {
                 .params(chatId, userId, sessionId).update();
     }
 
+    /** On shutdown: frees this instance's claims, and says it is gone so that none is waited for. */
     void releaseAll() {
         jdbc.sql("DELETE FROM connection_claims WHERE instance_id = ?").param(instanceId).update();
+        jdbc.sql("DELETE FROM cluster_instances WHERE instance_id = ?").param(instanceId).update();
     }
 
-    @Scheduled(fixedDelayString = "${chat.cluster.claim-renew-interval:10s}")
+    /** Renews this instance's heartbeat and puts back the claims of its live connections that went missing. */
+    @Scheduled(fixedDelayString = "${chat.cluster.claim-renew-interval:5s}")
     void renew() {
         try {
-            jdbc.sql("UPDATE connection_claims SET expires_at = now() + make_interval(secs => ? / 1000.0) "
-                    + "WHERE instance_id = ?").params(ttlMillis, instanceId).update();
+            heartbeat();
+            List<ChatSession> live = sessions.all();
+            if (live.isEmpty()) {
+                return;
+            }
+            int restored = jdbc.sql("""
+                    INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id)
+                    SELECT claim.chat_id, claim.user_id, ?, claim.session_id
+                      FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS claim (chat_id, user_id, session_id)
+                    ON CONFLICT (chat_id, user_id) DO NOTHING""")
+                    .params(instanceId, live.stream().map(ChatSession::chatId).toArray(Long[]::new),
+                            live.stream().map(ChatSession::userId).toArray(Long[]::new),
+                            live.stream().map(ChatSession::id).toArray(String[]::new))
+                    .update();
+            if (restored > 0) {
+                log.warn("cluster.claims_restored instance={} claims={}: they had gone missing (a PostgreSQL "
+                        + "crash empties the unlogged claims table)", instanceId, restored);
+            }
         } catch (RuntimeException databaseDown) {
             log.warn("cluster.claims_not_renewed instance={}: {}", instanceId, databaseDown.toString());
         }
+    }
+
+    private void heartbeat() {
+        jdbc.sql("""
+                INSERT INTO cluster_instances (instance_id, heartbeat_at) VALUES (?, now())
+                ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now()""").param(instanceId).update();
     }
 }

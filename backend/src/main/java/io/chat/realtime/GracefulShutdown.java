@@ -4,12 +4,17 @@ import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * On shutdown (deploy, scale-in) every connection is closed with 1012 before the web server stops,
- * so clients reconnect at once through the load balancer, and this instance's claims are freed.
+ * On shutdown (deploy, scale-in) the instance first drains: it reports not ready and refuses new
+ * upgrades for {@code chat.shutdown.drain-delay}, long enough for the load balancer to take it out
+ * of its pool; then every connection is closed with 1012 before the web server stops, so clients
+ * reconnect at once, through the load balancer, to another instance; and its claims are freed.
  */
 @Component
 class GracefulShutdown implements SmartLifecycle {
@@ -20,21 +25,36 @@ class GracefulShutdown implements SmartLifecycle {
 
     private final LocalSessions sessions;
     private final ConnectionClaims claims;
+    private final DrainingGate gate;
+    private final ApplicationEventPublisher events;
+    private final Duration drainDelay;
     private volatile boolean running;
+    private volatile boolean started;
 
-    GracefulShutdown(LocalSessions sessions, ConnectionClaims claims) {
+    GracefulShutdown(LocalSessions sessions, ConnectionClaims claims, DrainingGate gate,
+            ApplicationEventPublisher events, ShutdownSettings settings) {
         this.sessions = sessions;
         this.claims = claims;
+        this.gate = gate;
+        this.events = events;
+        this.drainDelay = settings.drainDelay();
     }
 
+    /** Also after a stop that was not the end (a paused test context restarted): serving again. */
     @Override
     public void start() {
+        gate.stopDraining();
+        if (running || started) {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+        started = true;
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
+        drain();
         int open = sessions.count();
         for (ChatSession session : sessions.all()) {
             session.close(CloseCodes.SERVICE_RESTART);
@@ -46,6 +66,21 @@ class GracefulShutdown implements SmartLifecycle {
             log.warn("cluster.claims_not_released: they lapse by themselves");
         }
         log.info("ws.shutdown closed={} with code 1012", open);
+    }
+
+    private void drain() {
+        gate.startDraining();
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        if (drainDelay.isZero() || drainDelay.isNegative()) {
+            return;
+        }
+        log.info("ws.draining sockets={} for={}ms: not ready, new upgrades refused (503), open sockets served",
+                sessions.count(), drainDelay.toMillis());
+        try {
+            Thread.sleep(drainDelay.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -1,13 +1,20 @@
 package io.chat.realtime;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.stereotype.Component;
 
 import io.chat.chat.ChatService;
+import io.chat.chat.NotParticipant;
 import io.chat.fanout.ChatEvent;
 import io.chat.fanout.ChatEventBus;
 import io.chat.message.MessageService;
+import io.chat.system.ApiException;
 
 /**
  * Acts on a client frame that passed the internal channel's security rules. Message changes and
@@ -16,6 +23,8 @@ import io.chat.message.MessageService;
  */
 @Component
 class InboundFrameHandler implements MessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundFrameHandler.class);
 
     private final MessageService messages;
     private final ChatService chats;
@@ -29,6 +38,27 @@ class InboundFrameHandler implements MessageHandler {
         this.frames = frames;
     }
 
+    /** Answers a stored send: nothing (its broadcast is the acknowledgement), the original, or the error. */
+    private void stored(ChatSession session, MessageService.Sent sent, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause == null) {
+            if (!sent.created()) {
+                // an idempotent resend: the original, to the sender alone, and no second broadcast
+                session.send(frames.resendAnswer(sent.message()));
+            }
+        } else if (cause instanceof NotParticipant) {
+            log.info("ws.access_denied session={} user={} chat={}", session.id(), session.userId(), session.chatId());
+            session.close(CloseCodes.ACCESS_DENIED);
+        } else if (cause instanceof ApiException rejected) {
+            session.send(frames.error(rejected.getMessage()));
+        } else {
+            log.error("ws.frame_failed session={} user={} chat={}", session.id(), session.userId(), session.chatId(),
+                    cause);
+            session.send(frames.error("Internal server error"));
+        }
+    }
+
     @Override
     public void handleMessage(Message<?> message) {
         ChatSession session = InboundFrames.session(message);
@@ -36,11 +66,20 @@ class InboundFrameHandler implements MessageHandler {
         long chatId = session.chatId();
         long userId = session.userId();
         if (frame instanceof InboundFrame.SendMessage send) {
-            MessageService.Sent sent = messages.send(chatId, userId, send.text(), send.clientId());
-            if (!sent.created()) {
-                // an idempotent resend: the original, to the sender alone, and no second broadcast
-                session.send(frames.resendAnswer(sent.message()));
+            // not waited for: the socket's next frame is read while this one is stored, so one
+            // client's messages share a batch instead of taking a transaction each, in order
+            session.acquireSendSlot();
+            CompletableFuture<MessageService.Sent> sent;
+            try {
+                sent = messages.sendAsync(chatId, userId, send.text(), send.clientId());
+            } catch (RuntimeException rejected) {
+                session.releaseSendSlot();
+                throw rejected;
             }
+            sent.whenComplete((result, failure) -> {
+                session.releaseSendSlot();
+                stored(session, result, failure);
+            });
         } else if (frame instanceof InboundFrame.Typing typing) {
             session.setTyping(typing.isTyping());
             bus.publish(ChatEvent.transientToOthers(chatId, userId,

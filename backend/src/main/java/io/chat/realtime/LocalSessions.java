@@ -95,6 +95,34 @@ class LocalSessions implements ChatEventListener {
         return all;
     }
 
+    /** A session of the user in the chat open here, if any. */
+    ChatSession findByUser(long chatId, long userId) {
+        ChatFeed feed = feeds.get(chatId);
+        if (feed == null) {
+            return null;
+        }
+        for (ChatSession session : feed.sessions()) {
+            if (session.userId() == userId) {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    /** The session with this id in the chat, if it is open here. */
+    ChatSession find(long chatId, String sessionId) {
+        ChatFeed feed = feeds.get(chatId);
+        if (feed == null) {
+            return null;
+        }
+        for (ChatSession session : feed.sessions()) {
+            if (session.id().equals(sessionId)) {
+                return session;
+            }
+        }
+        return null;
+    }
+
     int count() {
         return feeds.values().stream().mapToInt(feed -> feed.sessions().size()).sum();
     }

@@ -1,7 +1,9 @@
 package io.chat.realtime;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,9 @@ class SessionCloser implements DisposableBean {
     private static final int THREADS = 32;
 
     private final ThreadPoolExecutor executor;
+    /** Only starts delayed closes on the executor: never runs one itself. */
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+            new CustomizableThreadFactory("chat-closer-timer-"));
 
     SessionCloser() {
         executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -38,7 +43,17 @@ class SessionCloser implements DisposableBean {
 
     /** A closer for one socket: hands its close to these threads. */
     SessionOutbox.Closer closerOf(WebSocketSession socket) {
-        return status -> executor.execute(() -> close(socket, status));
+        return new SessionOutbox.Closer() {
+            @Override
+            public void close(CloseStatus status) {
+                executor.execute(() -> SessionCloser.close(socket, status));
+            }
+
+            @Override
+            public void later(Duration delay, Runnable task) {
+                timer.schedule(() -> executor.execute(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        };
     }
 
     private static void close(WebSocketSession socket, CloseStatus status) {
@@ -53,6 +68,7 @@ class SessionCloser implements DisposableBean {
 
     @Override
     public void destroy() {
+        timer.shutdownNow();
         executor.shutdown();
     }
 }

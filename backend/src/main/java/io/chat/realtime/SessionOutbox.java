@@ -1,6 +1,7 @@
 package io.chat.realtime;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -33,7 +34,11 @@ final class SessionOutbox {
 
     /** Closes the socket where waiting for the close frame to go out can hold up no one else. */
     interface Closer {
+
         void close(CloseStatus status);
+
+        /** Runs the task after the delay, unless the outbox ran it first (it is idempotent). */
+        void later(Duration delay, Runnable task);
     }
 
     /** Told of what goes wrong, once each: the session logs it and closes the socket. */
@@ -49,6 +54,7 @@ final class SessionOutbox {
     private final Transport transport;
     private final Closer closer;
     private final long limitBytes;
+    private final Duration closeWait;
     private final Trouble trouble;
 
     // Guarded by this.
@@ -56,11 +62,18 @@ final class SessionOutbox {
     private long pendingBytes;
     private boolean writing;
     private boolean closing;
+    /** A close waiting for the write under way to complete, so that its frame can follow; null otherwise. */
+    private CloseStatus pendingClose;
 
-    SessionOutbox(Transport transport, Closer closer, long limitBytes, Trouble trouble) {
+    /**
+     * @param closeWait how long a close waits for the write under way (one the client is not
+     *     reading) before the socket is closed anyway, its close frame then stuck behind that write
+     */
+    SessionOutbox(Transport transport, Closer closer, long limitBytes, Duration closeWait, Trouble trouble) {
         this.transport = transport;
         this.closer = closer;
         this.limitBytes = limitBytes;
+        this.closeWait = closeWait;
         this.trouble = trouble;
     }
 
@@ -117,8 +130,11 @@ final class SessionOutbox {
                 next = closing ? null : queue.poll();
                 if (next == null) {
                     writing = false;
-                    return;
                 }
+            }
+            if (next == null) {
+                closeIfPending();
+                return;
             }
             Completion completion = new Completion(next.size());
             try {
@@ -151,16 +167,41 @@ final class SessionOutbox {
         }
     }
 
-    /** Drops what is queued, stops writing, and has the socket closed with this status (once). */
+    /**
+     * Drops what is queued, stops writing, and has the socket closed with this status (once). A
+     * write under way is let finish first, so that the close frame follows it rather than being
+     * stuck behind it: a slow client that reads again gets its 1013; one that never does is closed
+     * after {@code closeWait} anyway.
+     */
     void close(CloseStatus status) {
+        boolean now;
         synchronized (this) {
             if (closing) {
                 return;
             }
             closing = true;
             queue.clear();
+            now = !writing;
+            if (!now) {
+                pendingClose = status;
+            }
         }
-        closer.close(status);
+        if (now) {
+            closer.close(status);
+        } else {
+            closer.later(closeWait, this::closeIfPending);
+        }
+    }
+
+    private void closeIfPending() {
+        CloseStatus status;
+        synchronized (this) {
+            status = pendingClose;
+            pendingClose = null;
+        }
+        if (status != null) {
+            closer.close(status);
+        }
     }
 
     /** The socket is gone (closed by either side): nothing more is written. */
@@ -203,6 +244,7 @@ final class SessionOutbox {
                 boolean first;
                 synchronized (SessionOutbox.this) {
                     first = !closing;
+                    writing = false; // nothing more will be written: a close need not wait
                 }
                 if (first) {
                     trouble.writeFailed(failure);
@@ -210,7 +252,7 @@ final class SessionOutbox {
                 }
             }
             if (!state.compareAndSet(RUNNING, DONE_AT_ONCE) && failure == null) {
-                writeQueued();
+                writeQueued(); // the next frame, or the close that waited for this write
             }
         }
 

@@ -37,13 +37,27 @@ class WebSocketConfiguration implements WebSocketConfigurer {
                 .setAllowedOriginPatterns("*");
     }
 
+    @Bean
+    DrainingGate drainingGate() {
+        return new DrainingGate();
+    }
+
+    /** First on the upgrade path: an instance that is draining refuses upgrades before any work. */
+    @Bean
+    FilterRegistrationBean<DrainingGate> drainingGateRegistration(DrainingGate gate) {
+        FilterRegistrationBean<DrainingGate> registration = new FilterRegistrationBean<>(gate);
+        registration.addUrlPatterns("/ws/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
     /** Runs before everything else on the upgrade path, so that nothing sees an offer it would refuse. */
     @Bean
     FilterRegistrationBean<ExtensionOffers> extensionOffers() {
         FilterRegistrationBean<ExtensionOffers> registration = new FilterRegistrationBean<>(
                 new ExtensionOffers(settings.compression()));
         registration.addUrlPatterns("/ws/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 

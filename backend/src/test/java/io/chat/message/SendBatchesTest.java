@@ -22,27 +22,32 @@ import io.chat.auth.UserSummary;
 class SendBatchesTest {
 
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    final ExecutorService storers = Executors.newFixedThreadPool(4);
+
+    SendBatches batches(SendBatches.Store store) {
+        return new SendBatches(store, storers);
+    }
     final AtomicInteger concurrentStores = new AtomicInteger();
     final AtomicInteger mostConcurrentStores = new AtomicInteger();
 
     @Test
-    void aLoneSendIsStoredAtOnceByItsOwnThread() {
-        List<Thread> storers = new CopyOnWriteArrayList<>();
-        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
-            storers.add(Thread.currentThread());
+    void aLoneSendIsStoredAtOnceByTheChatsStorerNotTheSendersThread() {
+        List<Thread> storingThreads = new CopyOnWriteArrayList<>();
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
+            storingThreads.add(Thread.currentThread());
             complete(batch);
             return List.of();
         });
         MessageService.Sent sent = sends.submit(1, new SendBatches.Pending(7, "hello", null));
         assertThat(sent.message().text()).isEqualTo("hello");
-        assertThat(storers).containsExactly(Thread.currentThread());
+        assertThat(storingThreads).hasSize(1).doesNotContain(Thread.currentThread());
     }
 
     @Test
     void sendsThatArriveWhileABatchIsStoredGoIntoTheNextOneAndOneChatHasOneTransactionAtATime() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
             mostConcurrentStores.accumulateAndGet(concurrentStores.incrementAndGet(), Math::max);
             batches.add(batch.stream().map(SendBatches.Pending::text).toList());
             firstStarted.countDown();
@@ -76,7 +81,7 @@ class SendBatchesTest {
 
     @Test
     void aFailedBatchFailsEachOfItsSendsWithTheCause() {
-        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
             throw new IllegalStateException("database down");
         });
         assertThatThrownBy(() -> sends.submit(1, new SendBatches.Pending(1, "x", null)))
@@ -89,7 +94,7 @@ class SendBatchesTest {
     @Test
     void chatsAreBatchedSeparatelyAndConcurrently() throws Exception {
         CountDownLatch bothStoring = new CountDownLatch(2);
-        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
             bothStoring.countDown();
             await(bothStoring); // would never return if chat 2 waited for chat 1
             complete(batch);
@@ -111,7 +116,7 @@ class SendBatchesTest {
         List<String> calls = new CopyOnWriteArrayList<>();
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        SendBatches sends = new SendBatches((chatId, batch, oneSender) -> {
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
             calls.add(batch.stream().map(SendBatches.Pending::text).toList() + (oneSender ? " alone" : " together"));
             if (calls.size() == 1) {
                 firstStarted.countDown();

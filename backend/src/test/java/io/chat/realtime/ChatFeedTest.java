@@ -246,8 +246,15 @@ class ChatFeedTest {
             }
         };
         ChatSession session = new ChatSession("session-" + userId, new AuthenticatedUser(userId, "user" + userId),
-                CHAT, null, null, new ChatSession.Socket(socket, status -> {
-                }, 1 << 20, 65536));
+                CHAT, null, null, new ChatSession.Socket(socket, new SessionOutbox.Closer() {
+                    @Override
+                    public void close(org.springframework.web.socket.CloseStatus status) {
+                    }
+
+                    @Override
+                    public void later(Duration delay, Runnable task) {
+                    }
+                }, 1 << 20, Duration.ofSeconds(10), 65536));
         feed.join(session, committed);
         session.goLive();
         return frames;

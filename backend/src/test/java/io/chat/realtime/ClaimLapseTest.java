@@ -16,8 +16,9 @@ import io.chat.support.TestUser;
 import io.chat.support.WsClient;
 
 /**
- * A crashed instance does not lock its users out: its claims stop being renewed and lapse after
- * {@code chat.cluster.claim-ttl}, while claims of live instances are renewed and keep holding.
+ * A crashed instance does not lock its users out: it stops renewing its heartbeat, and its claims
+ * are taken over once that is {@code chat.cluster.claim-ttl} old (until then it is asked, and an
+ * instance that does not answer is taken for alive); claims of live instances keep holding.
  */
 @ChatServerTest
 @TestPropertySource(properties = {"chat.cluster.claim-ttl=3s", "chat.cluster.claim-renew-interval=1s"})
@@ -34,10 +35,11 @@ class ClaimLapseTest {
         Api api = new Api(port);
         TestUser alice = api.newUser();
         long chat = api.newChat(alice);
-        // what a crashed instance leaves behind: a fresh claim that nobody will renew
-        jdbc.sql("INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id, expires_at) "
-                + "VALUES (?, ?, 'crashed-instance', 'lost-session', now() + interval '3 seconds')")
-                .params(chat, alice.id()).update();
+        // what a crashed instance leaves behind: a claim, and a heartbeat that nobody will renew
+        jdbc.sql("INSERT INTO cluster_instances (instance_id, heartbeat_at) VALUES ('crashed-instance', now()) "
+                + "ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = now()").update();
+        jdbc.sql("INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id) "
+                + "VALUES (?, ?, 'crashed-instance', 'lost-session')").params(chat, alice.id()).update();
         try (WsClient refused = WsClient.connect(api.wsUrl(chat), alice.access())) {
             assertThat(refused.awaitClose()).isEqualTo(new WsClient.Closed(4409, "Already connected to this chat"));
         }

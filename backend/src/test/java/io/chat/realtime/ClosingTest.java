@@ -19,7 +19,8 @@ import io.chat.support.WsClient;
 
 /** The while-connected rows of PROTOCOL.md part 1: what closes an open connection, with which code. */
 @ChatServerTest
-@TestPropertySource(properties = {"chat.websocket.ping-interval=1s", "chat.websocket.pong-timeout=3s"})
+@TestPropertySource(properties = {"chat.websocket.ping-interval=1s", "chat.websocket.pong-timeout=3s",
+        "chat.limits.messages-per-minute=1000000"})
 class ClosingTest {
 
     @LocalServerPort
@@ -100,6 +101,70 @@ class ClosingTest {
             assertThat(a.isClosed()).isFalse();
             a.sendJson(Map.of("type", "message", "text", "alive"));
             assertThat(a.next().get("data").get("text").asString()).isEqualTo("alive");
+        }
+    }
+
+    @Test
+    void expiryClosesWhileTheChatIsBusy() throws Exception {
+        try (Flood flood = new Flood(); WsClient b = WsClient.open(api.wsUrl(chat), TokenMinter.access(bob.id(), 2))) {
+            assertThat(b.awaitClose(Duration.ofSeconds(8))).isEqualTo(new WsClient.Closed(4401, "Token expired"));
+            assertThat(flood.sent()).isPositive();
+        }
+    }
+
+    @Test
+    void removalClosesWhileTheChatIsBusy() throws Exception {
+        try (Flood flood = new Flood(); WsClient b = WsClient.open(api.wsUrl(chat), bob.access())) {
+            Thread.sleep(300);
+            assertThat(api.delete("/api/chats/" + chat + "/participants/" + bob.id() + "/", alice.access()).status())
+                    .isEqualTo(204);
+            assertThat(b.awaitClose(Duration.ofSeconds(5))).isEqualTo(new WsClient.Closed(4403, "Access denied"));
+            assertThat(flood.sent()).isPositive();
+        }
+    }
+
+    @Test
+    void pingTimeoutClosesWhileTheChatIsBusy() throws Exception {
+        try (Flood flood = new Flood();
+                SilentSocket silent = new SilentSocket(api.wsUrl(chat) + "?token=" + bob.access())) {
+            long started = System.nanoTime();
+            assertThat(silent.awaitServerCloseFrame(10_000)).isEqualTo(new SilentSocket.CloseFrame(1001, "Ping timeout"));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(7));
+            assertThat(flood.sent()).isPositive();
+        }
+    }
+
+    /** Alice sends to the chat without pause until closed: every close above happens amid traffic. */
+    private final class Flood implements AutoCloseable {
+
+        private final WsClient sender = WsClient.open(api.wsUrl(chat), alice.access());
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(() -> {
+            while (running) {
+                sender.sendJson(Map.of("type", "message", "text", "busy " + count.incrementAndGet()));
+                sender.drain();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        });
+
+        Flood() {
+            thread.start();
+        }
+
+        int sent() {
+            return count.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+            sender.close();
         }
     }
 }

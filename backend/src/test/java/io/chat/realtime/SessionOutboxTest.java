@@ -55,8 +55,22 @@ class SessionOutboxTest {
         }
     };
 
+    final List<Runnable> delayed = new CopyOnWriteArrayList<>();
+
+    final SessionOutbox.Closer closer = new SessionOutbox.Closer() {
+        @Override
+        public void close(CloseStatus status) {
+            closes.add(status);
+        }
+
+        @Override
+        public void later(java.time.Duration delay, Runnable task) {
+            delayed.add(task);
+        }
+    };
+
     SessionOutbox outbox(long limitBytes) {
-        return new SessionOutbox(socket, closes::add, limitBytes, trouble);
+        return new SessionOutbox(socket, closer, limitBytes, java.time.Duration.ofSeconds(10), trouble);
     }
 
     @Test
@@ -96,14 +110,28 @@ class SessionOutboxTest {
         outbox.send(OutboundFrame.of("y".repeat(30)));
         assertThat(closes).isEmpty();
         outbox.send(OutboundFrame.of("z".repeat(20)));
+        assertThat(overflows).containsExactly(110L);
+        assertThat(closes).as("the close waits for the write under way, so that its frame follows it").isEmpty();
+        outbox.send(OutboundFrame.of("later"));
+        inFlight.remove(0).accept(null); // the client read again: the write completes, the close goes out
         assertThat(closes).containsExactly(CloseCodes.TOO_SLOW);
         assertThat(closes.get(0).getCode()).isEqualTo(1013);
         assertThat(closes.get(0).getReason()).isEqualTo("Too slow to keep up");
-        assertThat(overflows).containsExactly(110L);
-        outbox.send(OutboundFrame.of("later"));
-        inFlight.remove(0).accept(null); // the frame in flight completes after the close: nothing follows
         assertThat(written).containsExactly("x".repeat(60));
+        delayed.forEach(Runnable::run); // the fallback, later: nothing more
         assertThat(closes).hasSize(1);
+    }
+
+    @Test
+    void aClientThatNeverReadsAgainIsClosedAfterTheWait() {
+        SessionOutbox outbox = outbox(100);
+        clientReads = false;
+        outbox.send(OutboundFrame.of("x".repeat(90)));
+        outbox.send(OutboundFrame.of("y".repeat(30)));
+        assertThat(closes).isEmpty();
+        assertThat(delayed).hasSize(1);
+        delayed.get(0).run();
+        assertThat(closes).containsExactly(CloseCodes.TOO_SLOW);
     }
 
     @Test
@@ -130,7 +158,7 @@ class SessionOutboxTest {
             public void sendPing(Consumer<Throwable> done) {
                 throw new IllegalStateException("closed");
             }
-        }, closes::add, 1 << 20, trouble);
+        }, closer, 1 << 20, java.time.Duration.ofSeconds(10), trouble);
         outbox.send(OutboundFrame.of("one"));
         outbox.ping();
         assertThat(failures).hasSize(1);
@@ -145,9 +173,11 @@ class SessionOutboxTest {
         outbox.send(OutboundFrame.of("queued"));
         outbox.close(CloseCodes.TOKEN_EXPIRED);
         outbox.close(CloseCodes.ACCESS_DENIED);
-        assertThat(closes).containsExactly(CloseCodes.TOKEN_EXPIRED);
         inFlight.remove(0).accept(null);
+        assertThat(closes).containsExactly(CloseCodes.TOKEN_EXPIRED);
         outbox.send(OutboundFrame.of("after"));
+        delayed.forEach(Runnable::run);
+        assertThat(closes).containsExactly(CloseCodes.TOKEN_EXPIRED);
         assertThat(written).containsExactly("one");
     }
 

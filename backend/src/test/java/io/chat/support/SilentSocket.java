@@ -17,8 +17,20 @@ public final class SilentSocket implements AutoCloseable {
     private final Socket socket;
 
     public SilentSocket(String wsUrl) throws IOException {
+        this(wsUrl, 0);
+    }
+
+    /**
+     * @param receiveBufferBytes the socket's receive buffer, 0 for the system's: a small one makes a
+     *     client that does not read fill up at once, as a phone on a bad network does
+     */
+    public SilentSocket(String wsUrl, int receiveBufferBytes) throws IOException {
         URI uri = URI.create(wsUrl);
-        socket = new Socket(uri.getHost(), uri.getPort());
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
         String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         OutputStream out = socket.getOutputStream();
@@ -41,12 +53,21 @@ public final class SilentSocket implements AutoCloseable {
      * @return the close code the server sent, or -1 if the connection ended without one
      */
     public int awaitServerClose(int timeoutMillis) throws IOException {
+        return awaitServerCloseFrame(timeoutMillis).code();
+    }
+
+    /** The code and reason of a close frame; code -1 when the connection ended without one. */
+    public record CloseFrame(int code, String reason) {
+    }
+
+    /** Reads (and drops) frames until the server's close frame, or the end of the connection. */
+    public CloseFrame awaitServerCloseFrame(int timeoutMillis) throws IOException {
         socket.setSoTimeout(timeoutMillis);
         InputStream in = socket.getInputStream();
         while (true) {
             int first = in.read();
             if (first < 0) {
-                return -1;
+                return new CloseFrame(-1, "");
             }
             int opcode = first & 0x0F;
             long length = in.read() & 0x7F;
@@ -60,7 +81,8 @@ public final class SilentSocket implements AutoCloseable {
             }
             byte[] payload = in.readNBytes((int) length);
             if (opcode == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+                return payload.length >= 2 ? new CloseFrame(((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF),
+                        new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)) : new CloseFrame(1005, "");
             }
         }
     }

@@ -25,7 +25,15 @@ public final class WsClient implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Received> frames = new LinkedBlockingQueue<>();
+
+    /** A text frame as it came, with when (System.nanoTime()). */
+    public record Received(String text, long atNanos) {
+
+        public JsonNode json() {
+            return Api.parse(text);
+        }
+    }
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -159,9 +167,23 @@ public final class WsClient implements AutoCloseable {
 
     /** Every frame received so far and not yet taken. */
     public List<JsonNode> drain() {
-        List<String> texts = new ArrayList<>();
-        frames.drainTo(texts);
-        return texts.stream().map(Api::parse).toList();
+        List<Received> received = new ArrayList<>();
+        frames.drainTo(received);
+        return received.stream().map(Received::json).toList();
+    }
+
+    /** The next frame with the time it arrived; fails if none comes within {@link #WAIT}. */
+    public Received nextReceived() {
+        try {
+            Received received = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (received == null) {
+                throw new AssertionError("no frame within " + WAIT);
+            }
+            return received;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(interrupted);
+        }
     }
 
     /** Waits for the server to close the connection. */
@@ -187,7 +209,8 @@ public final class WsClient implements AutoCloseable {
 
     private String nextText(Duration wait) {
         try {
-            return frames.poll(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+            Received received = frames.poll(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+            return received == null ? null : received.text();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return null;
@@ -220,7 +243,7 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(partial.toString());
+                frames.add(new Received(partial.toString(), System.nanoTime()));
                 partial.setLength(0);
             }
             webSocket.request(1);

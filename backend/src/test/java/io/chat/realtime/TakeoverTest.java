@@ -1,0 +1,103 @@
+package io.chat.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import io.chat.support.Api;
+import io.chat.support.ChatServerTest;
+import io.chat.support.SilentSocket;
+import io.chat.support.TestUser;
+import io.chat.support.WsClient;
+
+/**
+ * The 4409 rows of PROTOCOL.md on one instance: a second live tab is refused at once, a dead
+ * connection (a phone that lost its network: no close, no pong) is replaced within about 2 s, and
+ * the rule holds while the claims table is empty (as after a PostgreSQL crash).
+ */
+@ChatServerTest
+@TestPropertySource(properties = "chat.cluster.claim-renew-interval=1s")
+class TakeoverTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Api api;
+    TestUser alice;
+    long chat;
+
+    @BeforeEach
+    void chat() {
+        api = new Api(port);
+        alice = api.newUser();
+        chat = api.newChat(alice, api.newUser());
+    }
+
+    @Test
+    void aFrozenConnectionIsReplacedWithinAboutTwoSecondsAndTold() throws Exception {
+        try (SilentSocket frozen = new SilentSocket(api.wsUrl(chat) + "?token=" + alice.access())) {
+            Thread.sleep(ConnectionTakeover.RECENTLY.toMillis() + 200);
+            CompletableFuture<SilentSocket.CloseFrame> told = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return frozen.awaitServerCloseFrame(10_000);
+                } catch (java.io.IOException gone) {
+                    return new SilentSocket.CloseFrame(-1, gone.toString());
+                }
+            });
+            long started = System.nanoTime();
+            try (WsClient phone = WsClient.open(api.wsUrl(chat), alice.access())) {
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                System.out.printf("a dead connection was replaced in %d ms%n", waited.toMillis());
+                assertThat(waited).isLessThan(Duration.ofSeconds(3));
+                assertThat(told.get()).isEqualTo(new SilentSocket.CloseFrame(4409, "Replaced by a new connection"));
+                phone.sendJson(Map.of("type", "message", "text", "back online"));
+                assertThat(phone.next().get("data").get("text").asString()).isEqualTo("back online");
+            }
+        }
+    }
+
+    @Test
+    void aSecondLiveTabIsRefusedAtOnceEvenWhenTheFirstHasBeenQuiet() throws Exception {
+        try (WsClient first = WsClient.open(api.wsUrl(chat), alice.access())) {
+            Thread.sleep(ConnectionTakeover.RECENTLY.toMillis() + 200); // quiet: it must be pinged
+            long started = System.nanoTime();
+            try (WsClient second = WsClient.connect(api.wsUrl(chat), alice.access())) {
+                assertThat(second.awaitClose()).isEqualTo(new WsClient.Closed(4409, "Already connected to this chat"));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            }
+            first.sendJson(Map.of("type", "message", "text", "still me"));
+            assertThat(first.next().get("data").get("text").asString()).isEqualTo("still me");
+        }
+    }
+
+    @Test
+    void theRuleHoldsWhileTheClaimsTableIsEmptyAndTheClaimsComeBack() throws Exception {
+        try (WsClient first = WsClient.open(api.wsUrl(chat), alice.access())) {
+            jdbc.sql("DELETE FROM connection_claims WHERE chat_id = ?").param(chat).update();
+            try (WsClient duplicate = WsClient.connect(api.wsUrl(chat), alice.access())) {
+                assertThat(duplicate.awaitClose()).isEqualTo(new WsClient.Closed(4409, "Already connected to this chat"));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long claims = 0;
+            while (claims == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                claims = jdbc.sql("SELECT count(*) FROM connection_claims WHERE chat_id = ? AND user_id = ?")
+                        .params(chat, alice.id()).query(Long.class).single();
+            }
+            assertThat(claims).as("put back by the next renewal").isEqualTo(1);
+            assertThat(first.isClosed()).isFalse();
+        }
+    }
+}
