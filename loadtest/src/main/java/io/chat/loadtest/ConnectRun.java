@@ -57,7 +57,7 @@ final class ConnectRun {
         ServerMemory after = ServerMemory.read(api, options.serverPid());
         clients.forEach(LoadClient::close);
         for (LoadClient client : clients) {
-            client.closed.completeOnTimeout(0, 10, TimeUnit.SECONDS);
+            client.closed.completeOnTimeout(null, 10, TimeUnit.SECONDS);
         }
 
         Map<String, Long> reasons = new TreeMap<>();
@@ -99,7 +99,7 @@ final class ConnectRun {
         LongAdder failed = new LongAdder();
         List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), failed);
         clients.forEach(LoadClient::close);
-        clients.forEach(client -> client.closed.completeOnTimeout(0, 10, TimeUnit.SECONDS));
+        clients.forEach(client -> client.closed.completeOnTimeout(null, 10, TimeUnit.SECONDS));
         clients.forEach(client -> client.closed.join());
         // the server frees each one-connection slot just after its close frame; give it that moment
         Thread.sleep(1000);

@@ -3,8 +3,10 @@ package io.chat.loadtest;
 import java.net.URI;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -20,7 +22,8 @@ import reactor.netty.resources.ConnectionProvider;
  * followed with {@link EventOrder}.
  *
  * <p>Figures go to whichever {@link DeliveryStats} the supplier gives at each frame, so that a run
- * in steps counts each step apart on the same sockets.
+ * in steps counts each step apart on the same sockets. A slow member's connection ({@link #openSlow})
+ * stops reading at its greeting, as its {@link SlowReading} says.
  */
 final class LoadClient {
 
@@ -28,27 +31,56 @@ final class LoadClient {
     private static final HttpClient HTTP = HttpClient.create(ConnectionProvider.newConnection());
     private static final WebsocketClientSpec SPEC = WebsocketClientSpec.builder().build();
 
+    /** The code WebSocket APIs report for a connection that ended without a close frame; never sent. */
+    static final int NO_CLOSE_FRAME = 1006;
+
+    /** How a connection's end looked from here: the close frame's code and reason, and when it came. */
+    record Closing(int code, String reason, long atNanos) {
+    }
+
     private final Supplier<DeliveryStats> stats;
+    /** Null for a member that reads freely. */
+    private final SlowReading slow;
+    private volatile Channel channel;
+    private final AtomicLong receivedBytes = new AtomicLong();
     private final BitSet seen = new BitSet();
     private final EventOrder order = new EventOrder();
     private final long openStartedNanos = System.nanoTime();
     private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
     final CompletableFuture<Long> established = new CompletableFuture<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /**
+     * The first close seen: the server's close frame, the echo of the tool's own, {@link #NO_CLOSE_FRAME}
+     * for an open socket that ended without one, or -1 for a socket that never opened.
+     */
+    final CompletableFuture<Closing> closed = new CompletableFuture<>();
 
-    private LoadClient(Supplier<DeliveryStats> stats) {
+    private LoadClient(Supplier<DeliveryStats> stats, SlowReading slow) {
         this.stats = stats;
+        this.slow = slow;
     }
 
     /** Opens a connection; {@link #established} completes with the open-to-greeting time in nanoseconds. */
     static LoadClient open(URI base, long chatId, String token, Supplier<DeliveryStats> stats) {
-        LoadClient client = new LoadClient(stats);
+        return open(HTTP, base, chatId, token, stats, null);
+    }
+
+    /** Opens a connection that reads as {@code slow} says once its greeting has arrived. */
+    static LoadClient openSlow(URI base, long chatId, String token, Supplier<DeliveryStats> stats,
+            SlowReading slow) {
+        return open(SlowReading.HTTP, base, chatId, token, stats, slow);
+    }
+
+    private static LoadClient open(HttpClient http, URI base, long chatId, String token,
+            Supplier<DeliveryStats> stats, SlowReading slow) {
+        LoadClient client = new LoadClient(stats, slow);
         String uri = base.toString().replaceFirst("^http", "ws") + "/ws/chat/" + chatId + "/?token=" + token;
-        HTTP.websocket(SPEC).uri(uri).handle((inbound, outbound) -> {
+        http.websocket(SPEC).uri(uri).handle((inbound, outbound) -> {
+            inbound.withConnection(connection -> client.channel = connection.channel());
             inbound.receiveCloseStatus().subscribe(status -> client.closing(status.code(), status.reasonText()));
             Mono<Void> reading = inbound.aggregateFrames().receiveFrames()
                     .doOnNext(frame -> {
                         if (frame instanceof TextWebSocketFrame text) {
+                            client.receivedBytes.addAndGet(text.content().readableBytes());
                             client.handle(text.text());
                         }
                     })
@@ -58,7 +90,7 @@ final class LoadClient {
                     .then().then(outbound.sendClose(1000, "done"));
             return Mono.when(reading, writing);
         }).subscribe(ignored -> {
-        }, failure -> client.failed(failure), () -> client.closing(1000, "done"));
+        }, failure -> client.failed(failure), () -> client.closing(NO_CLOSE_FRAME, "ended without a close frame"));
         return client;
     }
 
@@ -73,6 +105,11 @@ final class LoadClient {
         synchronized (outgoing) {
             outgoing.tryEmitComplete();
         }
+    }
+
+    /** Bytes of text frames received so far (message frames, mostly), written by one event loop. */
+    long receivedBytes() {
+        return receivedBytes.get();
     }
 
     /** Whether the server numbers this chat's events, so that this connection checks their order. */
@@ -98,6 +135,10 @@ final class LoadClient {
             case ERROR -> current.error(MessageFrames.isRateLimit(frame));
             case CONNECTED -> {
                 order.established(MessageFrames.seq(frame));
+                // stopped before anyone waiting for the greeting is told of it
+                if (slow != null) {
+                    slow.stop(channel);
+                }
                 established.complete(receivedNanos - openStartedNanos);
             }
             case OTHER -> {
@@ -114,11 +155,16 @@ final class LoadClient {
 
     private void closing(int code, String reason) {
         established.completeExceptionally(new IllegalStateException("closed with " + code + " " + reason));
-        closed.complete(code);
+        closed.complete(new Closing(code, reason, System.nanoTime()));
     }
 
     private void failed(Throwable failure) {
+        // once open, a socket that ends without a close frame (dropped, reset) is what browsers report as 1006
+        boolean wasOpen = established.isDone() && !established.isCompletedExceptionally();
         established.completeExceptionally(failure);
-        closed.complete(-1);
+        closed.complete(wasOpen
+                ? new Closing(NO_CLOSE_FRAME, "ended without a close frame (" + failure.getClass().getSimpleName() + ")",
+                        System.nanoTime())
+                : new Closing(-1, String.valueOf(failure), System.nanoTime()));
     }
 }

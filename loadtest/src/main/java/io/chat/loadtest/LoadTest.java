@@ -28,6 +28,7 @@ public final class LoadTest {
         switch (options.scenario()) {
             case "fanout" -> print(new MessagingRun(options).fanout());
             case "rooms" -> print(new MessagingRun(options).rooms());
+            case "slow-consumer" -> print(new MessagingRun(options).slowConsumer());
             // a sweep prints each step as it ends, so that a run cut short still leaves its figures
             case "hot-chat" -> new MessagingRun(options).hotChat(LoadTest::print);
             default -> print(new ConnectRun(options).run());

@@ -3,7 +3,7 @@ package io.chat.loadtest;
 /**
  * Reads just what the figures need from server frames, without a JSON parser on the hot path: the
  * tool must not be the bottleneck of what it measures. Texts sent by the tool look like
- * {@code lt <sequence> <send nanoTime>}.
+ * {@code lt <sequence> <send nanoTime>}, padded or not ({@code lt <sequence> <send nanoTime> <padding>}).
  *
  * <p>Fields are found by a small scanner that skips strings and nested objects, so a {@code "seq"}
  * inside a message's text or a nested {@code "id"} (the sender's) is never taken for the one
@@ -17,12 +17,34 @@ final class MessageFrames {
     /** A field that is absent, or not a whole number: seq and ids are never negative. */
     static final long ABSENT = -1;
     private static final String TEXT_FIELD = "\"text\":\"" + PREFIX;
+    /**
+     * Padding is U+1F4AC, 4 bytes of UTF-8 and 1 character to the server's length limit (code
+     * points): the most bytes a text can carry. It needs no escaping in JSON.
+     */
+    private static final String PAD_CHARACTER = "\uD83D\uDCAC";
+    private static final int PAD_CHARACTER_BYTES = 4;
+    private static final String PADDING = PAD_CHARACTER.repeat(Options.MAX_TEXT_BYTES / PAD_CHARACTER_BYTES + 1);
 
     private MessageFrames() {
     }
 
     static String text(int sequence, long sentNanos) {
         return PREFIX + sequence + " " + sentNanos;
+    }
+
+    /**
+     * A text of about {@code bytes} bytes of UTF-8 (never fewer, at most 3 more), or the bare text
+     * when that is already as long.
+     */
+    static String text(int sequence, long sentNanos, int bytes) {
+        String bare = text(sequence, sentNanos);
+        int missing = bytes - bare.length() - 1; // the tool's own text is ASCII, and a space comes first
+        if (missing <= 0) {
+            return bare;
+        }
+        int characters = Math.min((missing + PAD_CHARACTER_BYTES - 1) / PAD_CHARACTER_BYTES,
+                PADDING.length() / PAD_CHARACTER.length());
+        return bare + " " + PADDING.substring(0, characters * PAD_CHARACTER.length());
     }
 
     /**
@@ -75,8 +97,15 @@ final class MessageFrames {
         }
         int start = at + TEXT_FIELD.length();
         int space = frame.indexOf(' ', start);
-        int end = frame.indexOf('"', space);
-        if (space < 0 || end < 0) {
+        if (space < 0) {
+            return null;
+        }
+        // the send time ends the text, or the padding follows it after a space
+        int end = space + 1;
+        while (end < frame.length() && frame.charAt(end) != '"' && frame.charAt(end) != ' ') {
+            end++;
+        }
+        if (end == frame.length()) {
             return null;
         }
         try {

@@ -5,16 +5,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The {@code fanout}, {@code rooms} and {@code hot-chat} scenarios: clients connect, some send at a
- * fixed pace, every delivery is timed from the send time the message carries, every connection
- * checks the order of its chat's events, and after the drain the run's messages are read back from
- * the database.
+ * The {@code fanout}, {@code rooms}, {@code hot-chat} and {@code slow-consumer} scenarios: clients
+ * connect, some send at a fixed pace, every delivery is timed from the send time the message
+ * carries, every connection checks the order of its chat's events, and after the drain the run's
+ * messages are read back from the database.
  *
  * <p>Sending is open-loop: one pacing thread hands each message to the next sender's socket and
  * never waits for an answer, so the senders' messages overlap on the server whenever it takes
@@ -32,8 +36,18 @@ final class MessagingRun {
     /** A default server's access tokens live 5 minutes, and it closes their sockets (4401) when they expire. */
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
 
+    /**
+     * slow-consumer: how long slow members that read freely again after the drain are given for the
+     * close the server queued behind their backlog (what its kernel held: about 100 KB) to arrive.
+     */
+    private static final Duration SLOW_CLOSE_WAIT = Duration.ofSeconds(5);
+
     /** One timed sending phase: the sequences it used start at {@code firstSequence}. */
     private record Sending(int firstSequence, long elapsedNanos) {
+    }
+
+    /** slow-consumer: a member that stops reading, and what stops it. */
+    private record SlowMember(LoadClient client, SlowReading reading) {
     }
 
     private final Options options;
@@ -45,6 +59,8 @@ final class MessagingRun {
     private final ReadBack readBack;
     /** Messages are numbered across the steps of a run, so that each step's are told apart. */
     private int nextSequence;
+    /** Sockets opened so far, to spread them over the instances round-robin. */
+    private int opened;
 
     MessagingRun(Options options) {
         this.options = options;
@@ -113,13 +129,132 @@ final class MessagingRun {
         closeAll();
     }
 
+    /**
+     * One chat as in fanout, whose last {@code --slow} members stop reading after their greeting
+     * ({@link SlowReading}): the server must close each with 1013 and keep delivering to the others
+     * as in the same run with {@code --slow 0}. The delivery figures are those of the members that read.
+     */
+    Result slowConsumer() throws Exception {
+        int readers = options.members() - options.slow();
+        Progress.phase("slow-consumer", "registering " + options.members() + " users");
+        List<ChatApi.User> members = api.users(options.members());
+        long chat = newChat(members);
+        // senders come first: they, and the members after them up to the slow ones, read freely
+        for (ChatApi.User member : members.subList(0, readers)) {
+            clients.add(LoadClient.open(nextInstance(), chat, member.access(), stats::get));
+        }
+        List<SlowMember> slow = openSlowMembers(chat, members.subList(readers, members.size()));
+        awaitEstablished();
+        for (SlowMember member : slow) {
+            member.client().established.get(60, TimeUnit.SECONDS);
+        }
+        // the last reader is never a sender (--slow < members - senders): its bytes are what each member is offered
+        LoadClient reader = clients.get(readers - 1);
+        long readerBytesBefore = reader.receivedBytes();
+        Progress.phase("slow-consumer", "sending for " + options.duration().toSeconds() + " s, texts of "
+                + (options.textBytes() == 0 ? "the tool's own length" : "about " + options.textBytes() + " bytes"));
+        Sending sending = sendWhileSipping(slow);
+        long offeredBytes = reader.receivedBytes() - readerBytesBefore;
+        slow.forEach(member -> member.reading().resume());
+        long closeDeadline = System.nanoTime() + SLOW_CLOSE_WAIT.toNanos();
+
+        Result result = figures("slow-consumer", readers, sending)
+                .put("members", options.members()).put("senders", options.senders())
+                .put("slow", options.slow()).put("reading_members", readers)
+                .put("text_bytes", options.textBytes())
+                .put("offered_deliveries_per_s", options.rate() * options.members())
+                .put("member_kib_per_s", offeredBytes / 1024.0 / (sending.elapsedNanos() / 1e9))
+                .put("slow_mss_bytes", slow.isEmpty() || !SlowReading.limitsMss() ? null : SlowReading.MSS_BYTES);
+        SlowCloses closes = slowCloses(slow, closeDeadline);
+        result.put("slow_closed_1013", closes.closedAsTooSlow())
+                .put("slow_close_codes", closes.codes())
+                .put("slow_time_to_close_s", closes.timeToClose())
+                .put("slow_failures", closes.failures());
+        reportSlowFailures(closes, offeredBytes);
+        closeAll();
+        slow.forEach(member -> member.client().close());
+        return result;
+    }
+
+    /** Members that stop reading after their greeting; what they receive is a backlog, no figure of the run. */
+    private List<SlowMember> openSlowMembers(long chat, List<ChatApi.User> users) {
+        DeliveryStats notCounted = new DeliveryStats();
+        List<SlowMember> slow = new ArrayList<>();
+        for (ChatApi.User user : users) {
+            SlowReading reading = new SlowReading();
+            slow.add(new SlowMember(LoadClient.openSlow(nextInstance(), chat, user.access(), () -> notCounted,
+                    reading), reading));
+        }
+        if (!slow.isEmpty()) {
+            Progress.phase("slow-consumer", slow.size() + " members stop reading after their greeting (receive"
+                    + " buffer " + SlowReading.RECEIVE_BUFFER_BYTES + " bytes, MSS " + (SlowReading.limitsMss()
+                    ? SlowReading.MSS_BYTES + " bytes" : "not limited: the server's kernel will buffer megabytes")
+                    + "), then take one read every " + SlowReading.SIP_INTERVAL.toMillis() + " ms");
+        }
+        return slow;
+    }
+
+    /** Sends as fanout does, the slow members sipping at their sockets meanwhile. */
+    private Sending sendWhileSipping(List<SlowMember> slow) throws InterruptedException {
+        ScheduledExecutorService sips = Executors.newSingleThreadScheduledExecutor();
+        try {
+            long every = SlowReading.SIP_INTERVAL.toMillis();
+            sips.scheduleAtFixedRate(() -> slow.forEach(member -> member.reading().sip()), every, every,
+                    TimeUnit.MILLISECONDS);
+            return send(clients.subList(0, options.senders()), options.rate());
+        } finally {
+            sips.shutdownNow();
+        }
+    }
+
+    /** Each slow member's end, waiting for closes still on their way until {@code deadlineNanos}. */
+    private static SlowCloses slowCloses(List<SlowMember> slow, long deadlineNanos) throws InterruptedException {
+        List<SlowCloses.Outcome> outcomes = new ArrayList<>();
+        for (int k = 0; k < slow.size(); k++) {
+            LoadClient client = slow.get(k).client();
+            long stopped = slow.get(k).reading().stoppedNanos();
+            LoadClient.Closing closing;
+            try {
+                closing = client.closed.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException stillOpen) {
+                closing = null;
+            } catch (ExecutionException cannotHappen) {
+                throw new IllegalStateException(cannotHappen);
+            }
+            // read after the close, so that the backlog that came before it counts
+            long read = client.receivedBytes();
+            outcomes.add(closing == null ? SlowCloses.Outcome.stillOpen(k + 1, read)
+                    : SlowCloses.Outcome.closed(k + 1, closing, stopped, read));
+        }
+        return new SlowCloses(outcomes);
+    }
+
+    private static void reportSlowFailures(SlowCloses closes, long offeredBytes) {
+        List<String> failures = closes.failures();
+        for (String failure : failures) {
+            Progress.phase("slow-consumer", "SLOW MEMBER NOT CLOSED WITH 1013: " + failure);
+        }
+        if (!failures.isEmpty()) {
+            closes.hints(offeredBytes / 1024.0).forEach(hint -> Progress.phase("slow-consumer", hint));
+        }
+    }
+
     private void joinNewChat(List<ChatApi.User> members) throws Exception {
+        long chat = newChat(members);
+        for (ChatApi.User member : members) {
+            clients.add(LoadClient.open(nextInstance(), chat, member.access(), stats::get));
+        }
+    }
+
+    /** A chat of these members, created by the first, and remembered for the read-back. */
+    private long newChat(List<ChatApi.User> members) throws Exception {
         long chat = api.chat(members.get(0), members);
         chats.add(new ReadBack.Chat(chat, members.get(0)));
-        for (ChatApi.User member : members) {
-            URI instance = options.urls().get(clients.size() % options.urls().size());
-            clients.add(LoadClient.open(instance, chat, member.access(), stats::get));
-        }
+        return chat;
+    }
+
+    private URI nextInstance() {
+        return options.urls().get(opened++ % options.urls().size());
     }
 
     private void awaitEstablished() throws Exception {
@@ -154,7 +289,7 @@ final class MessagingRun {
                 LockSupport.parkNanos(wait);
             }
             current.sent();
-            senders.get(k % senders.size()).send(MessageFrames.text(first + k, System.nanoTime()));
+            senders.get(k % senders.size()).send(MessageFrames.text(first + k, System.nanoTime(), options.textBytes()));
         }
         long elapsed = System.nanoTime() - start;
         nextSequence = first + (int) total;

@@ -11,11 +11,12 @@ import java.util.Map;
  * What to run, parsed from {@code SCENARIO --name value ...}. Every run is bounded: in time by
  * {@code --duration} (plus {@code --drain}), in size by the counts.
  *
- * @param scenario fanout, rooms, hot-chat or connect
+ * @param scenario fanout, rooms, hot-chat, slow-consumer or connect
  * @param urls server instances; clients are spread over them round-robin, set-up uses the first
- * @param members fanout, hot-chat: members of the one chat
- * @param senders fanout, hot-chat: how many members send
- * @param rate fanout, hot-chat: messages per second in total (hot-chat: of the first step); rooms: per member
+ * @param members fanout, hot-chat, slow-consumer: members of the one chat
+ * @param senders fanout, hot-chat, slow-consumer: how many members send
+ * @param rate fanout, hot-chat, slow-consumer: messages per second in total (hot-chat: of the first
+ *        step); rooms: per member
  * @param rates hot-chat: the rate of each step, sent one after another on the same chat and sockets;
  *        the other scenarios: just {@code rate}
  * @param duration how long messages are sent (hot-chat: per step)
@@ -29,33 +30,52 @@ import java.util.Map;
  * @param warmup connect: sockets opened and closed before the timed part, so that neither the
  *        tool's nor the server's JIT compiler is what gets measured
  * @param serverPid optional: the server's process id on this machine, for GC before heap readings and RSS
+ * @param slow slow-consumer: members (never senders) that stop reading after their greeting; zero
+ *        is the baseline the others' latency is compared with
+ * @param textBytes messaging scenarios: each message's text is padded to about this many bytes of
+ *        UTF-8 (zero: no padding)
  */
 record Options(String scenario, List<URI> urls, int members, int senders, double rate, List<Double> rates,
         Duration duration, Duration drain, Duration readBack, int chats, int chatSize, int connections,
-        int concurrency, int warmup, long serverPid) {
+        int concurrency, int warmup, long serverPid, int slow, int textBytes) {
 
-    static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "connect");
+    static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "slow-consumer", "connect");
     /** A sweep longer than this is more likely a typo than a plan (and would outlive default tokens). */
     static final int MAX_STEPS = 20;
+    /**
+     * Padding is in 4-byte characters and the server limits texts to 1000 characters (code points),
+     * so about 3,900 bytes is the most a default server stores; this leaves room for the tool's own
+     * prefix (at most 34 characters).
+     */
+    static final int MAX_TEXT_BYTES = 3800;
+    /**
+     * slow-consumer pads to the longest text by default: the more bytes each member is offered per
+     * second, the sooner a member that does not read passes the server's 1 MiB send buffer (about
+     * 200 KiB/s per member at the default 50 messages/s, so within a 10 s run).
+     */
+    static final int SLOW_CONSUMER_TEXT_BYTES = MAX_TEXT_BYTES;
 
     static final String USAGE = """
             usage: java -jar loadtest/target/chat-loadtest.jar SCENARIO [options]
-              scenarios: fanout | rooms | hot-chat | connect
+              scenarios: fanout | rooms | hot-chat | slow-consumer | connect
                 fanout     one chat of --members, --senders of them sending --rate messages/s in total
                 rooms      --chats chats of --chat-size, every member sending --rate messages/s
                 hot-chat   one chat of --members, --senders sending concurrently: how many stored
                            messages/s one chat sustains (stored_per_s at latency_p99_ms < 50)
+                slow-consumer  fanout in which --slow members stop reading after their greeting: the
+                           server must close each of them with 1013 while the others' latency stays
+                           as in the same run with --slow 0
                 connect    --connections sockets opened, at most --concurrency at once
               --url URL[,URL...]   server instances (default http://127.0.0.1:8000)
-              --members N          fanout, hot-chat: chat members (default 200)
-              --senders N          fanout: members who send (default 4); hot-chat: (default 20)
-              --rate R             fanout: messages/s in total (default 50); rooms: per member (default 1);
-                                   hot-chat: messages/s in total (default 1000)
+              --members N          fanout, hot-chat, slow-consumer: chat members (default 200)
+              --senders N          fanout, slow-consumer: members who send (default 4); hot-chat: (default 20)
+              --rate R             fanout, slow-consumer: messages/s in total (default 50); rooms: per
+                                   member (default 1); hot-chat: messages/s in total (default 1000)
               --rates R1,R2,...    hot-chat, instead of --rate: steps on the same chat and sockets, one
                                    result per step, a %d s pause between steps (at most %d steps)
               --duration SECONDS   sending time (default 20; hot-chat: per step)
               --drain SECONDS      wait for late deliveries (default 3)
-              --read-back SECONDS  fanout, rooms, hot-chat: longest wait for reading the run's messages
+              --read-back SECONDS  messaging scenarios: longest wait for reading the run's messages
                                    back over REST after the drain (default 60; 0 skips it)
               --chats N            rooms: chats (default 200)
               --chat-size N        rooms: members per chat (default 3); connect: users (default 10)
@@ -63,10 +83,25 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
               --concurrency N      connect: opens in flight (default 200)
               --warmup N           connect: sockets opened and closed before timing (default 2000)
               --server-pid PID     optional: server process on this machine (GC before heap readings, RSS)
+              --slow N             slow-consumer: members that stop reading, never senders (default 5;
+                                   0 is the baseline); fewer than --members minus --senders
+              --text-bytes N       fanout, rooms, hot-chat, slow-consumer: pad each message's text to
+                                   about N bytes of UTF-8 with 4-byte characters, at most %d
+                                   (default 0; slow-consumer: %d, so that a member that does not read
+                                   is offered the server's 1 MiB send buffer within seconds)
             The server must allow the load: start it with --chat.limits.messages-per-minute=1000000.
             Messaging scenarios check the chat's event order (seq_gaps, seq_out_of_order, seq_missing);
-            against a server that sends no "seq" those figures are null (not checked)."""
-            .formatted(MessagingRun.STEP_PAUSE.toSeconds(), MAX_STEPS);
+            against a server that sends no "seq" those figures are null (not checked).
+            slow-consumer: latency, lost and seq figures are those of the members that read. A slow member
+            has a 4 KiB receive buffer (and, on Linux, a 1460-byte MSS, so that the server's kernel buffers
+            as much as on a real network, not the megabytes it does over loopback), takes one read of its
+            socket every %d ms while the messages are sent, and reads freely after the drain, so that a
+            close queued behind its backlog reaches it. slow_closed_1013, slow_close_codes ("open": never
+            closed) and slow_time_to_close_s (from when it stopped reading to the close's arrival, over
+            the 1013 closes) describe them; slow_failures lists each slow member that was not closed
+            with 1013, and member_kib_per_s is what each member was offered."""
+            .formatted(MessagingRun.STEP_PAUSE.toSeconds(), MAX_STEPS, MAX_TEXT_BYTES, SLOW_CONSUMER_TEXT_BYTES,
+                    SlowReading.SIP_INTERVAL.toMillis());
 
     static Options parse(String... args) {
         if (args.length == 0 || args[0].startsWith("-")) {
@@ -84,6 +119,13 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
             given.put(args[i].substring(2), args[i + 1]);
         }
         boolean hotChat = scenario.equals("hot-chat");
+        boolean slowConsumer = scenario.equals("slow-consumer");
+        if (given.containsKey("slow") && !slowConsumer) {
+            throw new InvalidOptions("--slow is for slow-consumer only");
+        }
+        if (given.containsKey("text-bytes") && scenario.equals("connect")) {
+            throw new InvalidOptions("--text-bytes is for the scenarios that send messages, not connect");
+        }
         if (given.containsKey("rates") && !hotChat) {
             throw new InvalidOptions("--rates is for hot-chat only; " + scenario + " takes one --rate");
         }
@@ -105,11 +147,19 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                 read.integer("chat-size", scenario.equals("connect") ? 10 : 3, 1, 10_000),
                 read.integer("connections", 1000, 1, 10_000), read.integer("concurrency", 200, 1, 10_000),
                 read.integer("warmup", 2000, 0, 10_000),
-                read.integer("server-pid", 0, 0, Integer.MAX_VALUE));
+                read.integer("server-pid", 0, 0, Integer.MAX_VALUE),
+                read.integer("slow", slowConsumer ? 5 : 0, 0, 100_000),
+                read.integer("text-bytes", slowConsumer ? SLOW_CONSUMER_TEXT_BYTES : 0, 0, MAX_TEXT_BYTES));
         read.rejectUnknown();
         if (options.senders() > options.members()) {
             throw new InvalidOptions("--senders (" + options.senders() + ") cannot exceed --members ("
                     + options.members() + ")");
+        }
+        int readers = options.members() - options.senders();
+        if (options.slow() > 0 && options.slow() >= readers) {
+            throw new InvalidOptions("--slow (" + options.slow() + ") must be less than --members minus --senders ("
+                    + readers + "): slow members never send, and at least one member who only reads must"
+                    + " remain to be measured");
         }
         return options;
     }

@@ -2,6 +2,8 @@ package io.chat.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 class MessageFramesTest {
@@ -93,5 +95,40 @@ class MessageFramesTest {
         assertThat(MessageFrames.sequenceOfText("hello")).isEqualTo(MessageFrames.ABSENT);
         assertThat(MessageFrames.sequenceOfText("lt x 1")).isEqualTo(MessageFrames.ABSENT);
         assertThat(MessageFrames.sequenceOfText(null)).isEqualTo(MessageFrames.ABSENT);
+    }
+
+    @Test
+    void paddedTextsReachTheBytesAskedForWithinTheServersCharacterLimit() {
+        for (int bytes : new int[] {100, 1000, Options.MAX_TEXT_BYTES}) {
+            String text = MessageFrames.text(1_234_567, Long.MAX_VALUE, bytes);
+            int utf8 = text.getBytes(StandardCharsets.UTF_8).length;
+            assertThat(utf8).isBetween(bytes, bytes + 3);
+            assertThat(text.codePointCount(0, text.length())).isLessThanOrEqualTo(1000);
+        }
+        // the smallest sequence and send time leave the most room for padding
+        String longest = MessageFrames.text(0, 0, Options.MAX_TEXT_BYTES);
+        assertThat(longest.codePointCount(0, longest.length())).isLessThanOrEqualTo(1000);
+    }
+
+    @Test
+    void aTextAlreadyLongerThanAskedIsNotPadded() {
+        assertThat(MessageFrames.text(42, 123456789L, 0)).isEqualTo(MessageFrames.text(42, 123456789L));
+        assertThat(MessageFrames.text(42, 123456789L, 10)).isEqualTo("lt 42 123456789");
+    }
+
+    @Test
+    void readsTheStampAndSequenceOfPaddedTexts() {
+        String text = MessageFrames.text(42, 123456789L, 500);
+        String frame = "{\"type\":\"message\",\"seq\":9,\"data\":{\"id\":7,\"text\":\"" + text
+                + "\",\"sender\":{\"id\":1}}}";
+        assertThat(MessageFrames.stamp(frame)).containsExactly(42L, 123456789L);
+        assertThat(MessageFrames.sequenceOfText(text)).isEqualTo(42);
+        assertThat(MessageFrames.messageId(frame)).isEqualTo(7);
+    }
+
+    @Test
+    void aStampCutShortIsNotRead() {
+        assertThat(MessageFrames.stamp("{\"type\":\"message\",\"data\":{\"text\":\"lt 42 1234")).isNull();
+        assertThat(MessageFrames.stamp("{\"type\":\"message\",\"data\":{\"text\":\"lt 42\"}}")).isNull();
     }
 }

@@ -61,7 +61,7 @@ class OptionsTest {
     void refusesBadInputWithMessagesThatSayWhatToChange() {
         assertThatThrownBy(() -> Options.parse()).hasMessageContaining("scenario comes first");
         assertThatThrownBy(() -> Options.parse("storm"))
-                .hasMessage("unknown scenario 'storm': use fanout, rooms, hot-chat, connect");
+                .hasMessage("unknown scenario 'storm': use fanout, rooms, hot-chat, slow-consumer, connect");
         assertThatThrownBy(() -> Options.parse("fanout", "--members", "many"))
                 .hasMessage("--members must be a whole number, got 'many'");
         assertThatThrownBy(() -> Options.parse("connect", "--connections", "20000"))
@@ -96,7 +96,47 @@ class OptionsTest {
     }
 
     @Test
+    void aSlowConsumerRunIsAFanoutWithMembersWhoStopReading() {
+        Options slow = Options.parse("slow-consumer");
+        assertThat(List.of(slow.members(), slow.senders(), slow.slow())).containsExactly(200, 4, 5);
+        assertThat(slow.rate() * slow.members()).isEqualTo(10_000); // deliveries/s, as fanout
+        assertThat(slow.textBytes()).isEqualTo(Options.MAX_TEXT_BYTES);
+        assertThat(Options.parse("slow-consumer", "--slow", "0").slow()).isZero();
+        assertThat(Options.parse("slow-consumer", "--members", "10", "--senders", "4", "--slow", "5").slow())
+                .isEqualTo(5);
+        assertThat(Options.parse("slow-consumer", "--text-bytes", "0").textBytes()).isZero();
+    }
+
+    @Test
+    void onlySlowConsumerHasSlowMembersAndTextsArePlainUnlessAskedFor() {
+        assertThat(Options.parse("fanout").slow()).isZero();
+        assertThat(Options.parse("fanout").textBytes()).isZero();
+        assertThat(Options.parse("rooms", "--text-bytes", "1000").textBytes()).isEqualTo(1000);
+        // a fanout in which every member sends is still allowed
+        assertThat(Options.parse("fanout", "--members", "3", "--senders", "3").members()).isEqualTo(3);
+        assertThat(Options.parse("slow-consumer", "--members", "3", "--senders", "3", "--slow", "0").slow()).isZero();
+    }
+
+    @Test
+    void refusesSlowMembersThatLeaveNoReaderToMeasure() {
+        assertThatThrownBy(() -> Options.parse("slow-consumer", "--members", "10", "--senders", "4", "--slow", "6"))
+                .hasMessage("--slow (6) must be less than --members minus --senders (6): slow members never send,"
+                        + " and at least one member who only reads must remain to be measured");
+        assertThatThrownBy(() -> Options.parse("slow-consumer", "--slow", "-1"))
+                .hasMessage("--slow must be between 0 and 100000, got -1");
+        assertThatThrownBy(() -> Options.parse("fanout", "--slow", "2"))
+                .hasMessage("--slow is for slow-consumer only");
+        assertThatThrownBy(() -> Options.parse("slow-consumer", "--text-bytes", "5000"))
+                .hasMessage("--text-bytes must be between 0 and 3800, got 5000");
+        assertThatThrownBy(() -> Options.parse("connect", "--text-bytes", "100"))
+                .hasMessage("--text-bytes is for the scenarios that send messages, not connect");
+    }
+
+    @Test
     void theUsageNamesEveryScenarioAndOption() {
         assertThat(Options.USAGE).contains("hot-chat", "--rates", "--read-back", "2 s pause");
+        assertThat(Options.USAGE).contains("slow-consumer", "--slow N", "--text-bytes N", "at most 3800",
+                "every 250 ms", "slow_closed_1013", "slow_close_codes", "slow_time_to_close_s", "slow_failures");
+        assertThat(Options.USAGE).doesNotContain("%d");
     }
 }
