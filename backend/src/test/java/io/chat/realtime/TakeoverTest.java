@@ -22,7 +22,8 @@ import io.chat.support.WsClient;
 /**
  * The 4409 rows of PROTOCOL.md on one instance: a second live tab is refused at once, a dead
  * connection (a phone that lost its network: no close, no pong) is replaced within about 2 s, and
- * the rule holds while the claims table is empty (as after a PostgreSQL crash).
+ * the rule holds while the claims table is empty (as after a PostgreSQL crash), also once every
+ * database connection of the server was cut (a failover).
  */
 @ChatServerTest
 @TestPropertySource(properties = "chat.cluster.claim-renew-interval=1s")
@@ -98,6 +99,32 @@ class TakeoverTest {
             }
             assertThat(claims).as("put back by the next renewal").isEqualTo(1);
             assertThat(first.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void theRuleHoldsAfterTheDatabaseDroppedEveryConnectionAndLostTheClaims() throws Exception {
+        try (WsClient first = WsClient.open(api.wsUrl(chat), alice.access())) {
+            // as in a failover: every server connection of this database is cut, the unlogged claims are gone
+            jdbc.sql("""
+                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()""").query(Long.class).single();
+            // pooled connections idle for longer than this are checked before use
+            Thread.sleep(1000);
+            jdbc.sql("TRUNCATE connection_claims").update();
+            try (WsClient duplicate = WsClient.connect(api.wsUrl(chat), alice.access())) {
+                assertThat(duplicate.awaitClose()).isEqualTo(new WsClient.Closed(4409, "Already connected to this chat"));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long claims = 0;
+            while (claims == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                claims = jdbc.sql("SELECT count(*) FROM connection_claims WHERE chat_id = ? AND user_id = ?")
+                        .params(chat, alice.id()).query(Long.class).single();
+            }
+            assertThat(claims).as("put back by the next renewal").isEqualTo(1);
+            first.sendJson(Map.of("type", "message", "text", "after the failover"));
+            assertThat(first.next().get("data").get("text").asString()).isEqualTo("after the failover");
         }
     }
 }
