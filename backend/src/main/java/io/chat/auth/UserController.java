@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
 import io.chat.system.TextCharacters;
 import io.chat.system.TextRules;
@@ -33,6 +34,7 @@ class UserController {
 
     /** Users whose username starts with {@code search}, case-insensitively; at most 50. */
     @GetMapping("/api/users")
+    @ApiErrors(400)
     List<UserSummary> search(@RequestParam(defaultValue = "") String search) {
         if (!TextCharacters.isStorable(search)) {
             throw InvalidRequest.field("search", TextRules.INVALID_CHARACTERS);

@@ -12,6 +12,7 @@ import io.chat.auth.AuthenticatedUser;
 import io.chat.chat.ChatService;
 import io.chat.message.EventHistory;
 import io.chat.message.StoredEvent;
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
 
 /**
@@ -40,6 +41,7 @@ class ChatEventsController {
     }
 
     @GetMapping("/api/chats/{chatId}/events")
+    @ApiErrors({400, 404})
     EventPage events(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
             @RequestParam(name = "after_seq", required = false) Long afterSeq,
             @RequestParam(name = "limit", required = false) Integer limit) {
