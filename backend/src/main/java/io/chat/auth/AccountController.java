@@ -21,9 +21,11 @@ import io.chat.system.InvalidRequest;
 import io.chat.system.TextCharacters;
 import io.chat.system.TextRules;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Registration and login: the only API calls made without a token. */
 @RestController
+@Tag(name = "Accounts", description = "Registration and tokens (no token needed)")
 class AccountController {
 
     static final int MIN_PASSWORD_LENGTH = 8;

@@ -12,9 +12,11 @@ import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
 import io.chat.system.TextCharacters;
 import io.chat.system.TextRules;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Who am I, and whom can I start a chat with. */
 @RestController
+@Tag(name = "Users", description = "The caller, and users to start a chat with")
 class UserController {
 
     private static final int SEARCH_LIMIT = 50;

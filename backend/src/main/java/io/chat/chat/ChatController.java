@@ -16,9 +16,11 @@ import io.chat.auth.AuthenticatedUser;
 import io.chat.auth.UserSummary;
 import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The chat REST API: the caller's chats and their participants. */
 @RestController
+@Tag(name = "Chats", description = "The caller's chats and their participants")
 class ChatController {
 
     private final ChatService chats;

@@ -20,6 +20,7 @@ import io.chat.system.InvalidRequest;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * the socket frames; only participants reach a chat's messages (others get 404).
  */
 @RestController
+@Tag(name = "Messages", description = "History, and sends, edits and deletes as over the socket")
 class MessageController {
 
     static final int DEFAULT_PAGE = 50;

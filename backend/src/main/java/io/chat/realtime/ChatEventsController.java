@@ -14,6 +14,8 @@ import io.chat.message.EventHistory;
 import io.chat.message.StoredEvent;
 import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code GET /api/chats/{id}/events/}: a chat's event sequence over REST, each event as its socket
@@ -21,6 +23,7 @@ import io.chat.system.InvalidRequest;
  * Only participants see it (others get 404, as if the chat did not exist).
  */
 @RestController
+@Tag(name = "Events", description = "A chat's event sequence, for catching up without a socket")
 class ChatEventsController {
 
     static final int DEFAULT_PAGE = 100;
@@ -37,7 +40,8 @@ class ChatEventsController {
     }
 
     /** A page of events in order; {@code hasMore} says whether later ones exist beyond it. */
-    record EventPage(List<Object> results, boolean hasMore) {
+    record EventPage(@Schema(description = "Each event as its WebSocket frame: type, seq and data or the read fields")
+            List<Object> results, boolean hasMore) {
     }
 
     @GetMapping("/api/chats/{chatId}/events")

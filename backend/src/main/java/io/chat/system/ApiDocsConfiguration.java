@@ -75,7 +75,7 @@ class ApiDocsConfiguration {
     }
 
     @Bean
-    OperationCustomizer problemResponses() {
+    OperationCustomizer problemResponsesInDocs() {
         return (operation, handler) -> {
             ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
             for (int status : statuses(handler)) {

@@ -138,6 +138,10 @@ class ApiDocsTest {
         assertThat(config.statusCode()).isEqualTo(200);
         assertThat(config.body()).contains("/v3/api-docs");
 
+        Response unknownGroup = new Api(port).get("/v3/api-docs/no-such-group", null);
+        assertThat(unknownGroup.status()).isEqualTo(404);
+        assertThat(unknownGroup.contentType()).startsWith("application/problem+json");
+
         Response chats = new Api(port).get("/api/chats/", null);
         assertThat(chats.status()).isEqualTo(401);
         assertThat(chats.contentType()).startsWith("application/problem+json");
