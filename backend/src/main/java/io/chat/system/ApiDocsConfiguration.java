@@ -1,5 +1,6 @@
 package io.chat.system;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,13 @@ class ApiDocsConfiguration {
     static final String BEARER = "bearerAuth";
     static final String PROBLEM = "Problem";
 
+    /** The 401 of the calls made without an access token: login and refresh. */
+    private static final String REFUSED_CREDENTIALS = "Wrong username or password, or an invalid or expired "
+            + "refresh token";
+
     private static final Map<Integer, String> DESCRIPTIONS = Map.of(
             400, "Invalid request: `detail` says why, `errors` maps each invalid field to its messages",
-            401, "Missing, invalid or expired access token (or, for login and refresh, bad credentials or token)",
+            401, "Missing, invalid or expired access token",
             403, "Not allowed: only the author may edit or delete a message",
             404, "Not found, or the caller is not a participant of the chat (both look the same)",
             409, "Conflict with the current state (the user already is a participant)",
@@ -58,7 +63,8 @@ class ApiDocsConfiguration {
                         .description("REST part of the chat backend. Every path also works with Django's trailing "
                                 + "slash. Errors are RFC 9457 problem documents (`application/problem+json`). "
                                 + "A cross-origin call from an origin not in `chat.cors.allowed-origins` is "
-                                + "refused with 403. The WebSocket API is described in `docs/`."))
+                                + "refused with 403. The WebSocket API (`/ws/chat/{chat_id}/`) is outside this "
+                                + "document: see the README."))
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                                 .scheme("bearer").bearerFormat("JWT")
@@ -78,30 +84,31 @@ class ApiDocsConfiguration {
     OperationCustomizer problemResponsesInDocs() {
         return (operation, handler) -> {
             ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-            for (int status : statuses(handler)) {
-                responses.addApiResponse(String.valueOf(status), problemResponse(status));
+            boolean withoutToken = handler.hasMethodAnnotation(SecurityRequirements.class);
+            for (int status : statuses(handler, withoutToken)) {
+                String description = status == 401 && withoutToken ? REFUSED_CREDENTIALS : DESCRIPTIONS.get(status);
+                responses.addApiResponse(String.valueOf(status), problemResponse(status, description));
             }
             operation.setResponses(responses);
             return operation;
         };
     }
 
-    private static List<Integer> statuses(HandlerMethod handler) {
-        List<Integer> statuses = new java.util.ArrayList<>();
+    private static List<Integer> statuses(HandlerMethod handler, boolean withoutToken) {
+        List<Integer> statuses = new ArrayList<>();
         ApiErrors errors = handler.getMethodAnnotation(ApiErrors.class);
         if (errors != null) {
             for (int status : errors.value()) {
                 statuses.add(status);
             }
         }
-        if (!handler.hasMethodAnnotation(SecurityRequirements.class) && !statuses.contains(401)) {
+        if (!withoutToken && !statuses.contains(401)) {
             statuses.add(401);
         }
         return statuses.stream().sorted().toList();
     }
 
-    private static ApiResponse problemResponse(int status) {
-        String description = DESCRIPTIONS.get(status);
+    private static ApiResponse problemResponse(int status, String description) {
         if (description == null) {
             throw new IllegalStateException("@ApiErrors lists " + status + ", which ApiDocsConfiguration does not "
                     + "describe: add it to DESCRIPTIONS");

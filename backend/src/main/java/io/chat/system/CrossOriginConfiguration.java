@@ -1,6 +1,7 @@
 package io.chat.system;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.DefaultCorsProcessor;
@@ -73,7 +75,7 @@ class CrossOriginConfiguration {
     private static final class ProblemCorsProcessor extends DefaultCorsProcessor {
 
         @Override
-        protected void rejectRequest(org.springframework.http.server.ServerHttpResponse response) throws IOException {
+        protected void rejectRequest(ServerHttpResponse response) throws IOException {
             response.setStatusCode(HttpStatus.FORBIDDEN);
             response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
             response.getBody().write(REFUSED);
@@ -83,6 +85,7 @@ class CrossOriginConfiguration {
     }
 
     private static final byte[] REFUSED = ("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
-            + "\"detail\":\"Cross-origin request refused: this origin is not in chat.cors.allowed-origins\"}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            + "\"detail\":\"Cross-origin request refused: its origin is not in chat.cors.allowed-origins, or its "
+            + "method or headers are not allowed\"}")
+            .getBytes(StandardCharsets.UTF_8);
 }
