@@ -37,9 +37,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Security by default: every endpoint needs a valid access token but registration, login, refresh,
  * the health and metrics probes and the API description (the OpenAPI document and Swagger UI, which
- * hold no data). CORS runs first on the REST chain (see {@code CrossOriginConfiguration}). The WebSocket endpoint is let through the filter chain because
- * the contract answers a bad token there with close code 4401 after the upgrade, not with HTTP 401;
- * the socket handler verifies the token itself.
+ * hold no data). CORS runs first on the REST chain (see {@code CrossOriginConfiguration}). The
+ * WebSocket endpoint is let through the filter chain because the contract answers a bad token there
+ * with close code 4401 after the upgrade, not with HTTP 401; the socket handler verifies the token
+ * itself (and {@code OriginCheck} the page's origin, when origins are restricted).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
