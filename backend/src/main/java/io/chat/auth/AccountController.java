@@ -16,12 +16,16 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
 import io.chat.system.TextCharacters;
 import io.chat.system.TextRules;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Registration and login: the only API calls made without a token. */
 @RestController
+@Tag(name = "Accounts", description = "Registration and tokens (no token needed)")
 class AccountController {
 
     static final int MIN_PASSWORD_LENGTH = 8;
@@ -45,6 +49,8 @@ class AccountController {
     }
 
     @PostMapping("/api/auth/register")
+    @SecurityRequirements
+    @ApiErrors(400)
     @ResponseStatus(HttpStatus.CREATED)
     @Transactional
     UserSummary register(@RequestBody Registration registration) {
@@ -86,6 +92,8 @@ class AccountController {
     }
 
     @PostMapping("/api/token")
+    @SecurityRequirements
+    @ApiErrors({400, 401})
     TokenService.TokenPair login(@RequestBody Credentials credentials) {
         Map<String, List<String>> errors = new LinkedHashMap<>();
         if (credentials.username() == null || credentials.username().isEmpty()) {
@@ -116,12 +124,14 @@ class AccountController {
     }
 
     @PostMapping("/api/token/refresh")
-    Map<String, String> refresh(@RequestBody RefreshRequest request) {
+    @SecurityRequirements
+    @ApiErrors({400, 401})
+    AccessToken refresh(@RequestBody RefreshRequest request) {
         if (request.refresh() == null || request.refresh().isEmpty()) {
             throw InvalidRequest.field("refresh", REQUIRED);
         }
         try {
-            return Map.of("access", tokens.refresh(request.refresh()));
+            return new AccessToken(tokens.refresh(request.refresh()));
         } catch (InvalidToken invalid) {
             log.info("auth.refresh_failed reason=invalid_token");
             throw new TokenRejected();
@@ -156,5 +166,8 @@ class AccountController {
     }
 
     record RefreshRequest(String refresh) {
+    }
+
+    record AccessToken(String access) {
     }
 }

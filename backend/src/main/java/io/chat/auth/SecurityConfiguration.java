@@ -30,14 +30,17 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.web.filter.CorsFilter;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Security by default: every endpoint needs a valid access token but registration, login, refresh
- * and the health and metrics probes. The WebSocket endpoint is let through the filter chain because
- * the contract answers a bad token there with close code 4401 after the upgrade, not with HTTP 401;
- * the socket handler verifies the token itself.
+ * Security by default: every endpoint needs a valid access token but registration, login, refresh,
+ * the health and metrics probes and the API description (the OpenAPI document and Swagger UI, which
+ * hold no data). CORS runs first on the REST chain (see {@code CrossOriginConfiguration}). The
+ * WebSocket endpoint is let through the filter chain because the contract answers a bad token there
+ * with close code 4401 after the upgrade, not with HTTP 401; the socket handler verifies the token
+ * itself (and {@code OriginCheck} the page's origin, when origins are restricted).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -104,13 +107,17 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain api(HttpSecurity http, JwtDecoder accessTokenDecoder, TokenUserResolver resolver,
-            JsonMapper json) throws Exception {
+            JsonMapper json, CorsFilter restCorsFilter) throws Exception {
         return stateless(http)
+                .addFilter(restCorsFilter)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/api/auth/register", "/api/token", "/api/token/refresh")
                         .permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+                                "/swagger-ui/**")
                         .permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer

@@ -8,12 +8,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
 import io.chat.system.TextCharacters;
 import io.chat.system.TextRules;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Who am I, and whom can I start a chat with. */
 @RestController
+@Tag(name = "Users", description = "The caller, and users to start a chat with")
 class UserController {
 
     private static final int SEARCH_LIMIT = 50;
@@ -33,6 +36,7 @@ class UserController {
 
     /** Users whose username starts with {@code search}, case-insensitively; at most 50. */
     @GetMapping("/api/users")
+    @ApiErrors(400)
     List<UserSummary> search(@RequestParam(defaultValue = "") String search) {
         if (!TextCharacters.isStorable(search)) {
             throw InvalidRequest.field("search", TextRules.INVALID_CHARACTERS);

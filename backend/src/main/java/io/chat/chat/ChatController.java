@@ -14,10 +14,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.chat.auth.AuthenticatedUser;
 import io.chat.auth.UserSummary;
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The chat REST API: the caller's chats and their participants. */
 @RestController
+@Tag(name = "Chats", description = "The caller's chats and their participants")
 class ChatController {
 
     private final ChatService chats;
@@ -32,6 +35,7 @@ class ChatController {
     }
 
     @PostMapping("/api/chats")
+    @ApiErrors(400)
     @ResponseStatus(HttpStatus.CREATED)
     ChatView create(@AuthenticationPrincipal AuthenticatedUser caller, @RequestBody NewChat body) {
         if (body.participantIds() == null) {
@@ -41,11 +45,13 @@ class ChatController {
     }
 
     @GetMapping("/api/chats/{chatId}")
+    @ApiErrors({400, 404})
     ChatView get(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId) {
         return chats.get(caller.id(), chatId);
     }
 
     @PostMapping("/api/chats/{chatId}/participants")
+    @ApiErrors({400, 404, 409})
     @ResponseStatus(HttpStatus.CREATED)
     UserSummary addParticipant(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
             @RequestBody NewParticipant body) {
@@ -53,6 +59,7 @@ class ChatController {
     }
 
     @DeleteMapping("/api/chats/{chatId}/participants/{userId}")
+    @ApiErrors({400, 404})
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeParticipant(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
             @PathVariable long userId) {

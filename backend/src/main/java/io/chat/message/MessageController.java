@@ -15,7 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.chat.auth.AuthenticatedUser;
 import io.chat.chat.ChatService;
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * the socket frames; only participants reach a chat's messages (others get 404).
  */
 @RestController
+@Tag(name = "Messages", description = "History, and sends, edits and deletes as over the socket")
 class MessageController {
 
     static final int DEFAULT_PAGE = 50;
@@ -37,6 +43,7 @@ class MessageController {
     }
 
     @GetMapping("/api/chats/{chatId}/messages")
+    @ApiErrors({400, 404})
     MessageService.HistoryPage history(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
             @RequestParam(name = "before_id", required = false) Long beforeId,
             @RequestParam(name = "after_id", required = false) Long afterId,
@@ -50,8 +57,14 @@ class MessageController {
     }
 
     @PostMapping("/api/chats/{chatId}/messages")
+    @ApiErrors({400, 404, 429})
+    @ApiResponse(responseCode = "201", description = "Stored and broadcast",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @ApiResponse(responseCode = "200", description = "A resend with a known client_id: the original, not stored again",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
     ResponseEntity<MessageView> send(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
-            @RequestBody JsonNode body) {
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    content = @Content(schema = @Schema(implementation = NewMessage.class))) @RequestBody JsonNode body) {
         chats.requireParticipant(caller.id(), chatId);
         JsonNode object = requireObject(body);
         MessageService.Sent sent = messages.send(chatId, caller.id(), MessageFields.text(object),
@@ -60,13 +73,17 @@ class MessageController {
     }
 
     @PatchMapping("/api/chats/{chatId}/messages/{messageId}")
+    @ApiErrors({400, 403, 404})
     MessageView edit(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
-            @PathVariable long messageId, @RequestBody JsonNode body) {
+            @PathVariable long messageId,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    content = @Content(schema = @Schema(implementation = MessageEdit.class))) @RequestBody JsonNode body) {
         chats.requireParticipant(caller.id(), chatId);
         return messages.edit(chatId, caller.id(), messageId, MessageFields.text(requireObject(body)));
     }
 
     @DeleteMapping("/api/chats/{chatId}/messages/{messageId}")
+    @ApiErrors({400, 403, 404})
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
             @PathVariable long messageId) {
@@ -80,4 +97,19 @@ class MessageController {
         }
         return body;
     }
+
+    /**
+     * The body of a send, for the API description only: bodies are read as JSON trees, so that each
+     * field's error is the contract's own (see {@link MessageFields}).
+     */
+    record NewMessage(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = TEXT) String text,
+            @Schema(description = "Idempotency key: a resend with the same key is answered with the original",
+                    maxLength = 64) String clientId) {
+    }
+
+    /** The body of an edit, for the API description only. */
+    record MessageEdit(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = TEXT) String text) {
+    }
+
+    private static final String TEXT = "At most chat.limits.max-message-length characters (1000 by default), not blank";
 }

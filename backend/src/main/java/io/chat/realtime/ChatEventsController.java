@@ -12,7 +12,10 @@ import io.chat.auth.AuthenticatedUser;
 import io.chat.chat.ChatService;
 import io.chat.message.EventHistory;
 import io.chat.message.StoredEvent;
+import io.chat.system.ApiErrors;
 import io.chat.system.InvalidRequest;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code GET /api/chats/{id}/events/}: a chat's event sequence over REST, each event as its socket
@@ -20,6 +23,7 @@ import io.chat.system.InvalidRequest;
  * Only participants see it (others get 404, as if the chat did not exist).
  */
 @RestController
+@Tag(name = "Events", description = "A chat's event sequence, for catching up without a socket")
 class ChatEventsController {
 
     static final int DEFAULT_PAGE = 100;
@@ -36,10 +40,12 @@ class ChatEventsController {
     }
 
     /** A page of events in order; {@code hasMore} says whether later ones exist beyond it. */
-    record EventPage(List<Object> results, boolean hasMore) {
+    record EventPage(@Schema(description = "Each event as its WebSocket frame: type, seq and data or the read fields")
+            List<Object> results, boolean hasMore) {
     }
 
     @GetMapping("/api/chats/{chatId}/events")
+    @ApiErrors({400, 404})
     EventPage events(@AuthenticationPrincipal AuthenticatedUser caller, @PathVariable long chatId,
             @RequestParam(name = "after_seq", required = false) Long afterSeq,
             @RequestParam(name = "limit", required = false) Integer limit) {

@@ -9,6 +9,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
@@ -31,11 +32,17 @@ class WebSocketConfiguration implements WebSocketConfigurer {
         if (registry instanceof ServletWebSocketHandlerRegistry servletRegistry) {
             servletRegistry.setOrder(Ordered.HIGHEST_PRECEDENCE);
         }
-        // Tokens, not cookies, authenticate the socket, so any origin may connect.
-        registry.addHandler(handler, "/ws/chat/*", "/ws/chat/*/")
-                .addInterceptors(new ChatHandshakeInterceptor())
-                .setAllowedOriginPatterns("*");
+        // Tokens, not cookies, authenticate the socket, so by default any origin may connect. A narrower
+        // list is checked by OriginCheck, which refuses with a problem document; Spring's own check,
+        // which always runs after the interceptors, is left open.
+        WebSocketHandlerRegistration registration = registry.addHandler(handler, "/ws/chat/*", "/ws/chat/*/");
+        if (!settings.allowedOrigins().contains(ANY_ORIGIN)) {
+            registration.addInterceptors(new OriginCheck(settings.allowedOrigins()));
+        }
+        registration.addInterceptors(new ChatHandshakeInterceptor()).setAllowedOriginPatterns(ANY_ORIGIN);
     }
+
+    private static final String ANY_ORIGIN = "*";
 
     @Bean
     DrainingGate drainingGate() {

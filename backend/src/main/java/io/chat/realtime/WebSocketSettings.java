@@ -1,6 +1,7 @@
 package io.chat.realtime;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendTimeLimit longest a close frame may wait behind a write the client does not read, before
  *     the connection is dropped
  * @param compression accept {@code permessage-deflate} when a client offers it (see {@code ChatHandshakeHandler})
+ * @param allowedOrigins origins (or patterns such as {@code https://*.example.com}) whose pages may open
+ *     the socket; {@code *}, the default, lets any page in, which is safe because the socket is
+ *     authenticated by a token the page must hold, never by a cookie the browser would add by itself
  */
 @ConfigurationProperties("chat.websocket")
 public record WebSocketSettings(@DefaultValue("25s") Duration pingInterval,
@@ -22,5 +26,6 @@ public record WebSocketSettings(@DefaultValue("25s") Duration pingInterval,
         @DefaultValue("65536") int maxFrameBytes,
         @DefaultValue("1048576") int sendBufferBytes,
         @DefaultValue("10s") Duration sendTimeLimit,
-        @DefaultValue("false") boolean compression) {
+        @DefaultValue("false") boolean compression,
+        @DefaultValue("*") List<String> allowedOrigins) {
 }

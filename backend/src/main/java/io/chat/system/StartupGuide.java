@@ -25,6 +25,7 @@ class StartupGuide {
                   get a token: curl -H 'Content-Type: application/json' -d '{"username":"john_doe","password":"secret-pass"}' {base}/api/token/
                   make a chat: curl -H 'Authorization: Bearer <access>' -H 'Content-Type: application/json' -d '{"participant_ids":[]}' {base}/api/chats/
                   connect:     {ws}/ws/chat/<chat_id>/?token=<access>   (or the header Authorization: Bearer <access>)
+                  API docs:    {base}/swagger-ui.html   (OpenAPI document: {base}/v3/api-docs)
                   health:      {base}/actuator/health""".replace("{base}", base)
                 .replace("{ws}", base.replaceFirst("^http", "ws")));
     }
