@@ -112,6 +112,8 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/error")
                         .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/asyncapi.yaml")
+                        .permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.decoder(accessTokenDecoder)
