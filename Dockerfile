@@ -9,6 +9,8 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY migrations migrations
+# packaged into the jar, served at /asyncapi.yaml
+COPY docs/asyncapi.yaml docs/asyncapi.yaml
 COPY backend backend
 # The backend module alone (-f): the other modules (load tool) are not in the build context.
 # The cache mount keeps downloaded dependencies between builds.

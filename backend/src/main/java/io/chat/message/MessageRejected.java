@@ -18,6 +18,10 @@ public class MessageRejected extends ApiException {
     public static final String NOT_FOUND = "Message not found";
     public static final String NOT_AUTHOR = "You can only change your own messages";
     public static final String INVALID_CLIENT_ID = "Field client_id must be a string of 1 to 64 characters";
+    /** Format; {@code %d} is {@code chat.limits.max-message-length}. */
+    public static final String TOO_LONG = "Message text cannot exceed %d characters";
+    /** Format; {@code %d} is {@code chat.limits.messages-per-minute}. */
+    public static final String RATE_LIMITED = "Rate limit exceeded: at most %d messages per minute";
 
     /** The request field the failure is about, for REST's {@code errors}; null when none is. */
     private final String field;
@@ -42,7 +46,7 @@ public class MessageRejected extends ApiException {
 
     static MessageRejected tooLong(int maxLength) {
         return new MessageRejected(HttpStatus.BAD_REQUEST,
-                "Message text cannot exceed " + maxLength + " characters", "text");
+                TOO_LONG.formatted(maxLength), "text");
     }
 
     static MessageRejected invalidCharacters() {
@@ -50,8 +54,7 @@ public class MessageRejected extends ApiException {
     }
 
     static MessageRejected rateLimited(int perMinute) {
-        return new MessageRejected(HttpStatus.TOO_MANY_REQUESTS,
-                "Rate limit exceeded: at most " + perMinute + " messages per minute");
+        return new MessageRejected(HttpStatus.TOO_MANY_REQUESTS, RATE_LIMITED.formatted(perMinute));
     }
 
     static MessageRejected notFound() {

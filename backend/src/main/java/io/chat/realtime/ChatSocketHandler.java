@@ -229,7 +229,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             } else {
                 log.error("ws.frame_failed session={} user={} chat={}", session.id(), session.userId(),
                         session.chatId(), cause);
-                session.send(frames.error("Internal server error"));
+                session.send(frames.error(ServerFrames.INTERNAL_ERROR));
             }
         }
     }

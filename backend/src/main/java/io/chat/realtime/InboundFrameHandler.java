@@ -55,7 +55,7 @@ class InboundFrameHandler implements MessageHandler {
         } else {
             log.error("ws.frame_failed session={} user={} chat={}", session.id(), session.userId(), session.chatId(),
                     cause);
-            session.send(frames.error("Internal server error"));
+            session.send(frames.error(ServerFrames.INTERNAL_ERROR));
         }
     }
 

@@ -18,6 +18,9 @@ class ServerFrames {
 
     static final String CONNECTED_TEXT = "Successfully connected to chat";
 
+    /** The error frame's text when handling a frame failed on the server (the failure is logged). */
+    static final String INTERNAL_ERROR = "Internal server error";
+
     private final JsonMapper json;
 
     ServerFrames(JsonMapper json) {

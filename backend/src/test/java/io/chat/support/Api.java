@@ -93,14 +93,24 @@ public final class Api {
         return ids;
     }
 
-    /** The chat's events after {@code afterSeq}, as {@code GET /api/chats/{id}/events/} lists them, every page. */
+    /**
+     * The chat's events after {@code afterSeq}, as {@code GET /api/chats/{id}/events/} lists them, every
+     * page, each checked against its frame's schema in {@code docs/asyncapi.yaml}.
+     */
     public List<JsonNode> events(long chatId, long afterSeq, TestUser reader) {
         List<JsonNode> events = new ArrayList<>();
         long after = afterSeq;
         while (true) {
             JsonNode page = get("/api/chats/" + chatId + "/events/?limit=1000&after_seq=" + after, reader.access())
                     .json();
-            page.get("results").forEach(events::add);
+            for (JsonNode event : page.get("results")) {
+                // each is shaped as its socket frame, so the frame schemas of asyncapi.yaml hold for it too
+                List<String> problems = FrameSchemas.checkServerFrame(event.toString());
+                if (!problems.isEmpty()) {
+                    throw new AssertionError("events that break docs/asyncapi.yaml:\n" + String.join("\n", problems));
+                }
+                events.add(event);
+            }
             if (!page.get("has_more").asBoolean()) {
                 return events;
             }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * A real WebSocket client (the JDK's) for tests: it records every text frame and the close code and
  * reason the server sends. It answers pings with pongs, as browsers do.
+ * <p>
+ * Every frame it sends and receives is checked against {@code docs/asyncapi.yaml} ({@link FrameSchemas}),
+ * so that the document cannot drift from the server: a received frame must match its schema, a sent
+ * frame the schemas refuse must be answered with an {@code error} frame (the server refuses it too),
+ * and a frame they accept must not be refused for its shape. Violations are found on the listener's
+ * thread and thrown on the test's, at its next read or close.
  */
 public final class WsClient implements AutoCloseable {
 
@@ -36,6 +43,16 @@ public final class WsClient implements AutoCloseable {
     }
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    /** Sent frames the schemas refuse that no error frame has answered yet. */
+    private int unansweredRefusals;
+
+    /**
+     * The error texts that refuse a frame for its shape, which the schemas describe; the others
+     * (empty after trimming, rate limit, no such message...) depend on more than the frame.
+     */
+    private static final List<String> SHAPE_ERRORS = List.of("Invalid JSON format", "Message type is required",
+            "Unknown message type: ", "Field is_typing must be true or false");
 
     /** The code and reason of the server's close frame (1006 when the connection just dropped). */
     public record Closed(int code, String reason) {
@@ -104,6 +121,11 @@ public final class WsClient implements AutoCloseable {
     }
 
     public void send(String text) {
+        if (!FrameSchemas.checkClientFrame(text).isEmpty()) {
+            synchronized (this) {
+                unansweredRefusals++;
+            }
+        }
         socket.sendText(text, true).join();
     }
 
@@ -167,6 +189,7 @@ public final class WsClient implements AutoCloseable {
 
     /** Every frame received so far and not yet taken. */
     public List<JsonNode> drain() {
+        throwViolations();
         List<Received> received = new ArrayList<>();
         frames.drainTo(received);
         return received.stream().map(Received::json).toList();
@@ -174,6 +197,7 @@ public final class WsClient implements AutoCloseable {
 
     /** The next frame with the time it arrived; fails if none comes within {@link #WAIT}. */
     public Received nextReceived() {
+        throwViolations();
         try {
             Received received = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (received == null) {
@@ -188,6 +212,7 @@ public final class WsClient implements AutoCloseable {
 
     /** Waits for the server to close the connection. */
     public Closed awaitClose() {
+        throwViolations();
         try {
             return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception timeout) {
@@ -196,6 +221,7 @@ public final class WsClient implements AutoCloseable {
     }
 
     public Closed awaitClose(Duration wait) {
+        throwViolations();
         try {
             return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception timeout) {
@@ -208,6 +234,7 @@ public final class WsClient implements AutoCloseable {
     }
 
     private String nextText(Duration wait) {
+        throwViolations();
         try {
             Received received = frames.poll(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
             return received == null ? null : received.text();
@@ -223,11 +250,49 @@ public final class WsClient implements AutoCloseable {
             try {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
                 closed.get(2, TimeUnit.SECONDS);
+                // the server answers frames in order, so every error frame came before its close
+                synchronized (this) {
+                    if (unansweredRefusals > 0) {
+                        violations.add(unansweredRefusals
+                                + " sent frame(s) that asyncapi.yaml refuses got no error frame from the server");
+                    }
+                }
             } catch (Exception ignored) {
                 // the server may already be gone
             }
         }
         socket.abort();
+        throwViolations();
+    }
+
+    /** Checks a frame from the server against its schema, and pairs error frames with refused sends. */
+    private void checkReceived(String text) {
+        violations.addAll(FrameSchemas.checkServerFrame(text));
+        JsonNode frame;
+        try {
+            frame = Api.parse(text);
+        } catch (RuntimeException notJson) {
+            return;
+        }
+        if (!"error".equals(frame.path("type").asString())) {
+            return;
+        }
+        String message = frame.path("message").asString();
+        synchronized (this) {
+            if (unansweredRefusals > 0) {
+                unansweredRefusals--;
+            } else if (SHAPE_ERRORS.stream().anyMatch(message::startsWith)) {
+                violations.add("the server refused a frame that asyncapi.yaml accepts: " + text);
+            }
+        }
+    }
+
+    private void throwViolations() {
+        if (!violations.isEmpty()) {
+            List<String> found = List.copyOf(violations);
+            violations.clear();
+            throw new AssertionError("frames that break docs/asyncapi.yaml:\n" + String.join("\n", found));
+        }
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -243,7 +308,9 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(new Received(partial.toString(), System.nanoTime()));
+                long at = System.nanoTime();
+                checkReceived(partial.toString());
+                frames.add(new Received(partial.toString(), at));
                 partial.setLength(0);
             }
             webSocket.request(1);
