@@ -30,17 +30,38 @@ public class ChatEventLog {
 
     /**
      * Takes the chat's next event number for a change the actor makes; callers hold the transaction.
-     * Membership is checked in the same statement, so a removal that committed first is never missed.
+     * Membership is read in a statement of its own once the chat's lock is held: a statement that
+     * waited for the lock would still see the participants as they were when it started, and so
+     * miss a removal that committed while it waited (removals take the same lock, {@link #lock}).
      *
-     * @throws NotParticipant when the chat does not exist or the actor is not in it
+     * @throws NotParticipant when the chat does not exist or the actor is not in it; the caller's
+     *         transaction must then roll back, which gives the number back
      */
     public long next(long chatId, long actorId) {
-        return jdbc.sql("""
-                UPDATE chats SET last_seq = last_seq + 1
-                 WHERE id = ? AND EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = ? AND user_id = ?)
-                RETURNING last_seq""")
-                .params(chatId, chatId, actorId).query(Long.class).optional()
+        long seq = jdbc.sql("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
+                .param(chatId).query(Long.class).optional()
                 .orElseThrow(NotParticipant::new);
+        if (!isParticipant(chatId, actorId)) {
+            throw new NotParticipant();
+        }
+        return seq;
+    }
+
+    /**
+     * Takes the chat's lock without taking a number, until the transaction ends: a removal waits
+     * here for every change under way in the chat to commit, and a change that comes later waits
+     * for the removal and then finds its actor gone.
+     *
+     * @return whether the chat exists
+     */
+    public boolean lock(long chatId) {
+        return jdbc.sql("SELECT id FROM chats WHERE id = ? FOR NO KEY UPDATE").param(chatId).query(Long.class)
+                .optional().isPresent();
+    }
+
+    private boolean isParticipant(long chatId, long userId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = ? AND user_id = ?)")
+                .params(chatId, userId).query(Boolean.class).single();
     }
 
     /** Records the event that took number {@code seq}, in the transaction that took it. */

@@ -104,6 +104,8 @@ public class ChatService {
     @Transactional
     void removeParticipant(long callerId, long chatId, long userId) {
         visibleChat(callerId, chatId);
+        // after every change under way in the chat has committed; a later one sees the user gone
+        eventLog.lock(chatId);
         if (participants.deleteByChatIdAndUserId(chatId, userId) == 0) {
             throw new NotFound("User " + userId + " is not a participant of this chat");
         }

@@ -141,6 +141,9 @@ public class MessageService implements ChatActivity, DisposableBean {
                 return batch.stream().map(pending -> LATER).toList();
             }
         }
+        // the chat's lock before membership is read (below, with the rate limit): a removal holds
+        // the same lock, so either it waits for this batch or this batch sees the sender gone
+        eventLog.lock(chatId);
         Map<String, MessageView> originals = new HashMap<>();
         List<String> clientIds = batch.stream().map(SendBatches.Pending::clientId).filter(Objects::nonNull).toList();
         if (!clientIds.isEmpty()) {
