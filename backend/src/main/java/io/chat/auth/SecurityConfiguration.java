@@ -34,8 +34,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Security by default: every endpoint needs a valid access token but registration, login, refresh
- * and the health and metrics probes. The WebSocket endpoint is let through the filter chain because
+ * Security by default: every endpoint needs a valid access token but registration, login, refresh,
+ * the health and metrics probes, and the static chat page and JavaScript client. The WebSocket endpoint is let through the filter chain because
  * the contract answers a bad token there with close code 4401 after the upgrade, not with HTTP 401;
  * the socket handler verifies the token itself.
  */
@@ -111,6 +111,9 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/error")
+                        .permitAll()
+                        // the chat page and the JavaScript client: static files, public like any web page
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app/**", "/client/**", "/favicon.ico")
                         .permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
