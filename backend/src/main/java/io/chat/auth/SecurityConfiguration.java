@@ -36,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Security by default: every endpoint needs a valid access token but registration, login, refresh,
  * the health and metrics probes, and the static chat page and JavaScript client. The WebSocket
- * endpoint is let through the filter chain because the contract answers a bad token there with close code 4401 after the upgrade, not with HTTP 401;
- * the socket handler verifies the token itself.
+ * endpoint is let through the filter chain because the contract answers a bad token there with
+ * close code 4401 after the upgrade, not with HTTP 401; the socket handler verifies the token itself.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
