@@ -308,10 +308,14 @@ async function loadOlder() {
     scroller.scrollTop = scroller.scrollHeight - fromBottom;
 }
 
+let listSoon = null;
+
 function upsert(current, message) {
     if (open !== current) {
         return;
     }
+    clearTimeout(listSoon);
+    listSoon = setTimeout(() => loadChats().catch(() => {}), 500); // the last message shown in the list
     const scroller = $('scroller');
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     current.messages.set(message.id, message);

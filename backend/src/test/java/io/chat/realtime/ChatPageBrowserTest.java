@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,13 @@ import org.springframework.test.context.TestPropertySource;
 import io.chat.support.Api;
 import io.chat.support.Browsers;
 import io.chat.support.ChatServerTest;
+import io.chat.support.TestUser;
 
 /**
  * The chat page at {@code /}, in two headless Chromium sessions as two users (one of them at phone
  * width): register, find each other, chat both ways with typing, read receipts, edits and deletes;
  * then the connection of one drops, the page shows it reconnecting, and what it sends meanwhile
- * arrives once.
+ * arrives once. And a returning user logs in, sees the unread count and pages back through history.
  */
 @ChatServerTest
 @TestPropertySource(properties = "chat.limits.messages-per-minute=1000000")
@@ -117,6 +119,36 @@ class ChatPageBrowserTest {
         send(ben, "welcome back");
         until(ann, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline", "welcome back")));
         until(ben, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline", "welcome back")));
+    }
+
+    @Test
+    void logsInAndPagesBackThroughHistory() {
+        Api api = new Api(port);
+        TestUser cat = api.newUser();
+        TestUser dan = api.newUser();
+        long chat = api.newChat(dan, cat);
+        for (int i = 1; i <= 40; i++) {
+            assertThat(api.post("/api/chats/" + chat + "/messages/", dan.access(),
+                    Api.json(Map.of("text", "old " + i))).status()).isEqualTo(201);
+        }
+        WebDriver browser = browsers.open();
+        browser.get("http://127.0.0.1:" + port + "/");
+        until(browser, d -> d.findElement(By.id("auth")).isDisplayed());
+        browser.findElement(By.id("username")).sendKeys(cat.username());
+        browser.findElement(By.id("password")).sendKeys(cat.password() + "-wrong");
+        browser.findElement(By.id("login")).click();
+        until(browser, d -> !d.findElement(By.id("auth-error")).getText().isEmpty());
+        browser.findElement(By.id("password")).clear();
+        browser.findElement(By.id("password")).sendKeys(cat.password());
+        browser.findElement(By.id("login")).click();
+        until(browser, d -> d.findElements(By.cssSelector("#chat-list li .unread")).stream()
+                .anyMatch(badge -> badge.getText().equals("40")));
+        browser.findElement(By.cssSelector("#chat-list li")).click();
+        until(browser, d -> texts(d).size() == 30 && d.findElement(By.id("older")).isDisplayed());
+        assertThat(texts(browser).get(0)).isEqualTo("old 11");
+        browser.findElement(By.id("older")).click();
+        until(browser, d -> texts(d).size() == 40 && !d.findElement(By.id("older")).isDisplayed());
+        assertThat(texts(browser)).startsWith("old 1", "old 2").endsWith("old 40");
     }
 
     private void register(WebDriver driver, String username) {
