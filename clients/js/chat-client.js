@@ -37,6 +37,8 @@ const QUICK = new Set([1001, 1012]);
 const TOKEN_EXPIRED = 'Token expired';
 const TYPING_STOP_MS = 3000;
 const MAX_TEXT = 1000;
+/** How many message ids are remembered to show a resend's answer only once. */
+const SEEN_IDS = 10000;
 
 /**
  * One chat's connection. Construct, subscribe with on(), then connect().
@@ -103,8 +105,12 @@ export class ChatWebSocket {
 
     /** Opens the connection; reconnects by itself until disconnect() or a close it must not retry. */
     connect() {
+        if (!this.stopped) {
+            return; // already connected or on the way
+        }
         this.stopped = false;
         this.attempt = 0;
+        this.firstOpen = true;
         globalThis.addEventListener?.('online', this.onOnline);
         this.open();
     }
@@ -224,10 +230,9 @@ export class ChatWebSocket {
         if (this.stopped) {
             return;
         }
-        this.setState(this.attempt === 0 && this.lastConnected === undefined ? 'connecting' : 'reconnecting',
-                {attempt: this.attempt});
+        this.setState(this.firstOpen ? 'connecting' : 'reconnecting', {attempt: this.attempt});
         if (this.options.refreshToken && tokenExpired(this.token)) {
-            if (!(await this.refresh())) {
+            if (!(await this.refresh()) || this.stopped) {
                 return;
             }
         }
@@ -278,6 +283,9 @@ export class ChatWebSocket {
                 }
             }
             this.seenIds.add(frame.data.id);
+            if (this.seenIds.size > SEEN_IDS) {
+                this.seenIds.delete(this.seenIds.values().next().value);
+            }
         }
         if (frame.type === 'error') {
             this.refused(frame.message);
@@ -305,7 +313,6 @@ export class ChatWebSocket {
             this.lastSeq = frame.seq;
         }
         this.attempt = 0;
-        this.lastConnected = Date.now();
         this.setState('connected');
         this.emit('connection_established', frame, frame);
         if (frame.recovered === false) {
@@ -335,6 +342,7 @@ export class ChatWebSocket {
     }
 
     async closed({code, reason}) {
+        this.firstOpen = false;
         this.isTyping = false;
         clearTimeout(this.typingTimeout);
         const expired = code === 4401 && reason === TOKEN_EXPIRED && this.options.refreshToken;
@@ -347,7 +355,7 @@ export class ChatWebSocket {
         }
         if (expired) {
             this.setState('reconnecting', {code, reason, attempt: this.attempt});
-            if (await this.refresh()) {
+            if (await this.refresh() && !this.stopped) {
                 this.attempt++;
                 this.open();
             }

@@ -2,6 +2,8 @@ package io.chat.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -117,6 +119,32 @@ class JavaScriptClientBrowserTest {
         JsonNode log = page.log("alice");
         assertThat(log.get("states").toString()).contains("reconnecting");
         assertThat(log.get("resyncs").asInt()).isZero();
+    }
+
+    @Test
+    void backsOffExponentiallyWithJitterWhileTheServerIsUnreachableAndConnectsWhenItIsBack() throws IOException {
+        int nothingThere;
+        try (ServerSocket free = new ServerSocket(0)) {
+            nothingThere = free.getLocalPort();
+        }
+        page.make("alice", chat, alice.access(),
+                "{url: 'ws://127.0.0.1:" + nothingThere + "', initialDelayMs: 100, maxDelayMs: 800}");
+        page.await("alice", "log.delays.length >= 6");
+        JsonNode log = page.log("alice");
+        for (int attempt = 0; attempt < 6; attempt++) {
+            long ceiling = Math.min(800, 100L << attempt);
+            assertThat(log.get("delays").get(attempt).asLong()).as("delay of attempt %s", attempt)
+                    .isBetween(ceiling / 2, ceiling);
+            assertThat(log.get("closes").get(attempt).get("willReconnect").asBoolean()).isTrue();
+        }
+        assertThat(log.get("states").get(0).asString()).isEqualTo("connecting");
+        // the server is back (here: the client is pointed at it): the next attempt connects
+        page.run("alice", "c.options.url = 'ws://127.0.0.1:" + port + "'");
+        page.await("alice", "c.state === 'connected' && log.established === 1");
+        page.make("bob", chat, bob.access(), "{}");
+        page.await("bob", "c.state === 'connected'");
+        page.run("bob", "c.sendMessage('you are back')");
+        page.await("alice", "log.messages.some(m => m.text === 'you are back')");
     }
 
     @Test

@@ -18,13 +18,18 @@ public final class ClientPage {
             window.made = {};
             window.make = (name, chatId, token, options) => {
               const log = {states: [], closes: [], messages: [], updated: [], deleted: [], typing: [], read: [],
-                           errors: [], established: 0, refreshes: 0, resyncs: 0};
+                           errors: [], delays: [], established: 0, refreshes: 0, resyncs: 0};
               const settings = {initialDelayMs: options.initialDelayMs ?? 300};
+              if (options.url) settings.url = options.url;
+              if (options.maxDelayMs) settings.maxDelayMs = options.maxDelayMs;
               if (options.refreshTo) {
                 settings.refreshToken = async () => { log.refreshes++; return options.refreshTo; };
               }
               const client = new window.ChatWebSocket(chatId, token, settings);
-              client.on('state', s => log.states.push(s.state));
+              client.on('state', s => {
+                log.states.push(s.state);
+                if (s.delayMs !== undefined) log.delays.push(s.delayMs);
+              });
               client.on('close', e => log.closes.push(e));
               client.on('connection_established', () => log.established++);
               client.on('resync', () => log.resyncs++);
