@@ -24,10 +24,11 @@ import io.chat.support.ChatServerTest;
 import io.chat.support.TestUser;
 
 /**
- * The chat page at {@code /}, in two headless Chromium sessions as two users (one of them at phone
- * width): register, find each other, chat both ways with typing, read receipts, edits and deletes;
- * then the connection of one drops, the page shows it reconnecting, and what it sends meanwhile
- * arrives once. And a returning user logs in, sees the unread count and pages back through history.
+ * The chat page at {@code /}, in two headless Chromium sessions as two users (one of them on an
+ * emulated phone, 390 px wide): register, find each other, chat both ways with typing, read
+ * receipts, edits and deletes; then the connection of one drops, the page shows it reconnecting, and
+ * what it sends meanwhile arrives once. And a returning user logs in, sees the unread count and
+ * pages back through history.
  */
 @ChatServerTest
 @TestPropertySource(properties = "chat.limits.messages-per-minute=1000000")
@@ -119,6 +120,9 @@ class ChatPageBrowserTest {
         send(ben, "welcome back");
         until(ann, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline", "welcome back")));
         until(ben, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline", "welcome back")));
+        assertThat(((JavascriptExecutor) ben).executeScript("return innerWidth")).isEqualTo(390L);
+        assertThat(((JavascriptExecutor) ben).executeScript(
+                "return document.documentElement.scrollWidth <= innerWidth")).as("no sideways scrolling").isEqualTo(true);
     }
 
     @Test
