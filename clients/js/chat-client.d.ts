@@ -117,6 +117,8 @@ export interface ChatClientOptions {
     handlers?: { [E in keyof ChatEvents]?: (event: ChatEvents[E]) => void };
     /** A WebSocket implementation (default the global one). */
     WebSocket?: typeof WebSocket;
+    /** The server's chat.limits.max-message-length (default 1000): longer texts are refused here. */
+    maxTextLength?: number;
     /** Source of randomness for the jitter (default Math.random). */
     random?: () => number;
 }
@@ -142,7 +144,8 @@ export declare class ChatWebSocket {
 
     /**
      * Sends a message with a client_id; kept in the outbox and sent again after a reconnect until the
-     * server acknowledges it. Resolves with the stored message.
+     * server acknowledges it. Resolves with the stored message; rejects at once for an empty, too long
+     * or invalid text, and when the server refuses it (rate limit).
      */
     sendMessage(text: string, options?: { clientId?: string }): Promise<MessageData>;
     /** Unacknowledged messages, oldest first. */
@@ -150,7 +153,7 @@ export declare class ChatWebSocket {
     /** Drops an unacknowledged message from the outbox. */
     cancel(clientId: string): void;
 
-    /** Edits one of my messages; false when not connected. */
+    /** Edits one of my messages; false when not connected; throws RangeError for an empty, too long or invalid text. */
     editMessage(messageId: number, text: string): boolean;
     /** Deletes one of my messages; false when not connected. */
     deleteMessage(messageId: number): boolean;

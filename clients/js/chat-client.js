@@ -36,7 +36,8 @@ const RECONNECT = new Set([1001, 1005, 1006, 1011, 1012, 1013]);
 const QUICK = new Set([1001, 1012]);
 const TOKEN_EXPIRED = 'Token expired';
 const TYPING_STOP_MS = 3000;
-const MAX_TEXT = 1000;
+/** U+0000 and unpaired surrogates: the server refuses both. */
+const INVALID_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** How many message ids are remembered to show a resend's answer only once. */
 const SEEN_IDS = 10000;
 
@@ -60,6 +61,7 @@ export class ChatWebSocket {
             maxAttempts: options.maxAttempts ?? Infinity,
             WebSocket: options.WebSocket ?? globalThis.WebSocket,
             random: options.random ?? Math.random,
+            maxTextLength: options.maxTextLength ?? 1000,
         };
         this.socket = null;
         this.state = 'idle';
@@ -138,11 +140,9 @@ export class ChatWebSocket {
      */
     sendMessage(text, options = {}) {
         const trimmed = String(text ?? '').trim();
-        if (trimmed === '') {
-            return Promise.reject(new Error('Message text cannot be empty'));
-        }
-        if ([...trimmed].length > MAX_TEXT) {
-            return Promise.reject(new Error(`Message text cannot exceed ${MAX_TEXT} characters`));
+        const invalid = this.invalidText(trimmed);
+        if (invalid) {
+            return Promise.reject(new Error(invalid));
         }
         const clientId = options.clientId ?? newClientId();
         let entry = this.outbox.get(clientId);
@@ -176,9 +176,17 @@ export class ChatWebSocket {
         }
     }
 
-    /** Edits one of my messages; returns false when not connected. */
+    /**
+     * Edits one of my messages; returns false when not connected. Throws a RangeError for a text the
+     * server would refuse (empty, too long, invalid characters).
+     */
     editMessage(messageId, text) {
-        return this.send({type: 'edit_message', message_id: messageId, text});
+        const trimmed = String(text ?? '').trim();
+        const invalid = this.invalidText(trimmed);
+        if (invalid) {
+            throw new RangeError(invalid);
+        }
+        return this.send({type: 'edit_message', message_id: messageId, text: trimmed});
     }
 
     /** Deletes one of my messages; returns false when not connected. */
@@ -212,6 +220,20 @@ export class ChatWebSocket {
     }
 
     // ---- internals ----
+
+    /** The server's error message for a text it would refuse, checked here so no error frame comes back. */
+    invalidText(trimmed) {
+        if (trimmed === '') {
+            return 'Message text cannot be empty';
+        }
+        if ([...trimmed].length > this.options.maxTextLength) {
+            return `Message text cannot exceed ${this.options.maxTextLength} characters`;
+        }
+        if (INVALID_CHARACTERS.test(trimmed)) {
+            return 'Message text contains invalid characters';
+        }
+        return null;
+    }
 
     send(frame) {
         if (this.state !== 'connected' || !this.socket) {
@@ -314,6 +336,7 @@ export class ChatWebSocket {
         }
         this.attempt = 0;
         this.setState('connected');
+        this.emit('frame', frame);
         this.emit('connection_established', frame, frame);
         if (frame.recovered === false) {
             this.emit('resync', frame, frame);

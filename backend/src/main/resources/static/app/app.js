@@ -418,8 +418,13 @@ function submit(event) {
     }
     $('send-error').textContent = '';
     if (current.editing !== null) {
-        if (!current.client.editMessage(current.editing, text)) {
-            $('send-error').textContent = 'Not connected: try again in a moment';
+        try {
+            if (!current.client.editMessage(current.editing, text)) {
+                $('send-error').textContent = 'Not connected: try again in a moment';
+                return;
+            }
+        } catch (invalid) {
+            $('send-error').textContent = invalid.message;
             return;
         }
         stopEditing();

@@ -94,6 +94,15 @@ class JavaScriptClientBrowserTest {
         assertThat(page.run("alice", "return c.deleteMessage(" + id + ")")).isEqualTo(true);
         page.await("bob", "log.deleted.some(m => m.id === " + id + " && m.deleted)");
 
+        // texts the server would refuse are refused at once, and never sent
+        Object refusals = page.runAsync("alice", """
+                Promise.all(['   ', 'x'.repeat(1001), 'lone \\ud800'].map(t => c.sendMessage(t).then(() => 'sent', e => e.message)))
+                  .then(sends => { let edit; try { c.editMessage(1, ' '); edit = 'sent'; } catch (e) { edit = e.message; }
+                                   done(sends.concat([edit, c.pending().length])); });
+                """);
+        assertThat(refusals).isEqualTo(List.of("Message text cannot be empty",
+                "Message text cannot exceed 1000 characters", "Message text contains invalid characters",
+                "Message text cannot be empty", 0L));
         page.run("bob", "c.editMessage(" + id + ", 'not mine')");
         page.await("bob", "log.errors.includes('Message not found') "
                 + "|| log.errors.includes('You can only change your own messages')");
