@@ -53,6 +53,7 @@ class ChatPageBrowserTest {
         WebDriver ben = browsers.open(true);
         register(ann, annName);
         register(ben, benName);
+        browsers.step("registered");
 
         // ann finds ben and starts a chat
         ann.findElement(By.id("search")).sendKeys(benName);
@@ -62,6 +63,7 @@ class ChatPageBrowserTest {
         assertThat(ann.findElement(By.id("chat-title")).getText()).isEqualTo(benName);
         send(ann, "hello ben");
         until(ann, d -> texts(d).equals(List.of("hello ben")) && pending(d) == 0);
+        browsers.step("ann-started-a-chat");
 
         // ben sees the chat with one unread message, opens it
         until(ben, d -> d.findElements(By.cssSelector("#chat-list li .unread")).stream()
@@ -71,6 +73,7 @@ class ChatPageBrowserTest {
         until(ben, d -> "connected".equals(d.findElement(By.id("conn-state")).getAttribute("data-state")));
         // ben opened the chat: ann's message shows as read
         until(ann, d -> !d.findElements(By.cssSelector("#messages li.mine .read")).isEmpty());
+        browsers.step("ben-read-it");
 
         // ben types: ann sees it; ben sends: ann sees it
         ben.findElement(By.id("text")).sendKeys("hi");
@@ -80,6 +83,7 @@ class ChatPageBrowserTest {
         until(ann, d -> texts(d).equals(List.of("hello ben", "hi ann")));
         until(ben, d -> texts(d).equals(List.of("hello ben", "hi ann")));
         until(ann, d -> d.findElement(By.id("typing")).getText().isEmpty());
+        browsers.step("ben-answered");
 
         // ann edits and deletes her message; ben sees both
         WebElement mine = ann.findElement(By.cssSelector("#messages li.mine"));
@@ -92,6 +96,7 @@ class ChatPageBrowserTest {
                 && !d.findElements(By.cssSelector("#messages li .edited")).isEmpty());
         ann.findElement(By.cssSelector("#messages li.mine button.delete")).click();
         until(ben, d -> texts(d).equals(List.of("Message deleted", "hi ann")));
+        browsers.step("ann-edited-and-deleted");
 
         // ann's connection drops: the page shows it reconnecting; a message sent meanwhile arrives once
         // the user types and sends as soon as the page shows the connection down (it is back within a second)
@@ -114,9 +119,11 @@ class ChatPageBrowserTest {
         assertThat(((JavascriptExecutor) ann).executeScript("return window.pendingWhileOffline")).isEqualTo(1L);
         assertThat(((JavascriptExecutor) ann).executeScript("return seenStates").toString())
                 .contains("reconnecting:reconnecting…");
+        browsers.step("ann-sent-while-reconnecting");
         until(ann, d -> "connected".equals(d.findElement(By.id("conn-state")).getAttribute("data-state")));
         until(ben, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline")));
         until(ann, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline")) && pending(d) == 0);
+        browsers.step("ann-reconnected");
         send(ben, "welcome back");
         until(ann, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline", "welcome back")));
         until(ben, d -> texts(d).equals(List.of("Message deleted", "hi ann", "sent while offline", "welcome back")));
@@ -149,6 +156,7 @@ class ChatPageBrowserTest {
                 .anyMatch(badge -> badge.getText().equals("40")));
         browser.findElement(By.cssSelector("#chat-list li")).click();
         until(browser, d -> texts(d).size() == 30 && d.findElement(By.id("older")).isDisplayed());
+        browsers.step("latest-page");
         assertThat(texts(browser).get(0)).isEqualTo("old 11");
         browser.findElement(By.id("older")).click();
         until(browser, d -> texts(d).size() == 40 && !d.findElement(By.id("older")).isDisplayed());

@@ -22,8 +22,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Headless Chromium sessions for browser tests: Debian's {@code chromium} driven through the
  * {@code chromedriver} of its {@code chromium-driver} package (Selenium Manager's download is never
- * used). Registered as an extension, it writes a screenshot of every open session under
- * {@code target/browser-screenshots/} when a test fails, and quits the sessions after each test.
+ * used). Registered as an extension, it writes screenshots of every open session under
+ * {@code target/browser-screenshots/<test>/} when a test fails (one per {@link #step} the test
+ * marked, and one at the failure), and quits the sessions after each test.
  */
 public final class Browsers implements AfterTestExecutionCallback, AfterEachCallback, AfterAllCallback {
 
@@ -32,6 +33,8 @@ public final class Browsers implements AfterTestExecutionCallback, AfterEachCall
     private static final Path SCREENSHOTS = Path.of("target", "browser-screenshots");
 
     private final List<WebDriver> open = new ArrayList<>();
+    /** Screenshots of the steps so far, kept in memory: written out only if the test fails. */
+    private final List<Map.Entry<String, byte[]>> steps = new ArrayList<>();
 
     /** A new headless session, phone-wide when {@code phone}, quit after the test. */
     public WebDriver open(boolean phone) {
@@ -59,25 +62,39 @@ public final class Browsers implements AfterTestExecutionCallback, AfterEachCall
         return open(false);
     }
 
+    /** Marks the end of a step of the test: every session's screen now, should the test fail later. */
+    public void step(String name) {
+        for (int i = 0; i < open.size(); i++) {
+            byte[] png = png(open.get(i));
+            if (png != null) {
+                steps.add(Map.entry(String.format("%02d-%s-session%d", steps.size() + 1, name, i), png));
+            }
+        }
+    }
+
     @Override
     public void afterTestExecution(ExtensionContext context) {
         if (context.getExecutionException().isEmpty()) {
             return;
         }
-        for (int i = 0; i < open.size(); i++) {
-            screenshot(open.get(i), context.getRequiredTestClass().getSimpleName() + "."
-                    + context.getRequiredTestMethod().getName() + "-" + i);
+        step("failed");
+        Path folder = SCREENSHOTS.resolve(context.getRequiredTestClass().getSimpleName() + "."
+                + context.getRequiredTestMethod().getName());
+        try {
+            Files.createDirectories(folder);
+            for (Map.Entry<String, byte[]> step : steps) {
+                Files.write(folder.resolve(step.getKey() + ".png"), step.getValue());
+            }
+        } catch (IOException failure) {
+            System.err.println("screenshots not written to " + folder + ": " + failure);
         }
     }
 
-    /** Writes a screenshot of the session under target/browser-screenshots/, named {@code name}.png. */
-    public static void screenshot(WebDriver driver, String name) {
+    private static byte[] png(WebDriver driver) {
         try {
-            Files.createDirectories(SCREENSHOTS);
-            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
-            Files.write(SCREENSHOTS.resolve(name + ".png"), png);
-        } catch (IOException | RuntimeException failure) {
-            System.err.println("no screenshot " + name + ": " + failure);
+            return ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+        } catch (RuntimeException gone) {
+            return null;
         }
     }
 
@@ -100,5 +117,6 @@ public final class Browsers implements AfterTestExecutionCallback, AfterEachCall
             }
         }
         open.clear();
+        steps.clear();
     }
 }

@@ -16,6 +16,14 @@ public final class ClientPage {
 
     private static final String HELPERS = """
             window.made = {};
+            // the document shows every client's state and log, for the screenshots of a failed test
+            document.body.replaceChildren();
+            const shown = document.createElement('pre');
+            document.body.append(shown);
+            window.showLogs = () => setTimeout(() => {
+              shown.textContent = JSON.stringify(Object.fromEntries(Object.entries(made)
+                  .map(([name, m]) => [name, {state: m.client.state, pending: m.client.pending(), ...m.log}])), null, 1);
+            }, 0);
             window.make = (name, chatId, token, options) => {
               const log = {states: [], closes: [], messages: [], updated: [], deleted: [], typing: [], read: [],
                            errors: [], delays: [], established: 0, refreshes: 0, resyncs: 0};
@@ -39,6 +47,7 @@ public final class ClientPage {
               client.on('typing', t => log.typing.push({user: t.username, on: t.is_typing}));
               client.on('messages_read', r => log.read.push(r.username));
               client.on('error', e => log.errors.push(e.message));
+              ['state', 'close', 'frame'].forEach(event => client.on(event, showLogs));
               window.made[name] = {client, log};
               client.connect();
             };
