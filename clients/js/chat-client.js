@@ -1,4 +1,5 @@
-// A browser (and Node 22+) client of the chat server's WebSocket API: one ChatWebSocket per chat.
+// A browser client of the chat server's WebSocket API, one ChatWebSocket per chat; it runs wherever a
+// WHATWG WebSocket is global or given as options.WebSocket.
 // Plain ES module, no dependencies, no build step. See chat-client.d.ts for the typed API and
 // docs/protocol.md (or PROTOCOL.md) for the wire contract it implements.
 //
@@ -298,15 +299,18 @@ export class ChatWebSocket {
                 this.outbox.delete(entry.clientId);
                 entry.resolve(frame.data);
             }
-            if (frame.seq === undefined) {
-                // the answer to a resend of a message already stored: shown once, if not seen yet
-                if (this.seenIds.has(frame.data.id)) {
-                    return;
-                }
-            }
+            // a message is shown once, whichever comes first: its event, or the answer to a resend
+            // of it (which carries no seq) when its event was missed and is being replayed
+            const seen = this.seenIds.has(frame.data.id);
             this.seenIds.add(frame.data.id);
             if (this.seenIds.size > SEEN_IDS) {
                 this.seenIds.delete(this.seenIds.values().next().value);
+            }
+            if (seen) {
+                if (typeof frame.seq === 'number' && (this.lastSeq === null || frame.seq > this.lastSeq)) {
+                    this.lastSeq = frame.seq;
+                }
+                return;
             }
         }
         if (frame.type === 'error') {

@@ -252,6 +252,51 @@ class JavaScriptClientBrowserTest {
         assertThat(api.messageIds(chat, bob)).as("stored once each").hasSize(expected.size());
     }
 
+    /**
+     * A race no real server can be made to show on demand, played with a scripted socket: a message
+     * stored just before the connection dropped, whose broadcast never arrived. After the reconnect
+     * the client resends it; the server's answer to the resend (no seq) may come before the
+     * replayed event (seq): the message is shown once, and acknowledged.
+     */
+    @Test
+    void showsAMessageOnceWhenTheAnswerToItsResendComesBeforeItsReplayedEvent() {
+        Object outcome = page.runAsync("""
+                const sent = [];
+                class ScriptedSocket {
+                  constructor(url) { this.url = url; ScriptedSocket.last = this; }
+                  send(text) { sent.push(JSON.parse(text)); }
+                  close() {}
+                  receive(frame) { this.onmessage({data: JSON.stringify(frame)}); }
+                }
+                const c = new ChatWebSocket(1, 'token', {WebSocket: ScriptedSocket, url: 'ws://server', random: () => 0});
+                const shown = [];
+                c.on('message', m => shown.push(m.id));
+                c.connect();
+                const first = ScriptedSocket.last;
+                first.receive({type: 'connection_established', chat_id: 1, seq: 4});
+                c.sendMessage('hi');
+                first.onclose({code: 1006, reason: ''});
+                setTimeout(() => {
+                  const second = ScriptedSocket.last;
+                  const data = {id: 9, text: 'hi', sender: {id: 1}, client_id: sent[0].client_id,
+                                timestamp: '2026-01-01T00:00:00Z', is_edited: false, is_deleted: false};
+                  second.receive({type: 'connection_established', chat_id: 1, seq: 5, recovered: true});
+                  second.receive({type: 'message', data});
+                  second.receive({type: 'message', seq: 5, data});
+                  second.receive({type: 'message', seq: 6, data: {...data, id: 10, client_id: null}});
+                  done({url: second.url, sends: sent.map(f => f.client_id), shown, pending: c.pending().length,
+                        lastSeq: c.lastSeq});
+                }, 1000);
+                """);
+        JsonNode result = Api.parse(Api.json(outcome));
+        assertThat(result.get("url").asString()).contains("since_seq=4").contains("token=token");
+        assertThat(result.get("sends").size()).as("sent, then resent after the reconnect").isEqualTo(2);
+        assertThat(result.get("sends").get(0)).isEqualTo(result.get("sends").get(1));
+        assertThat(result.get("shown").toString()).isEqualTo("[9,10]");
+        assertThat(result.get("pending").asInt()).isZero();
+        assertThat(result.get("lastSeq").asLong()).isEqualTo(6);
+    }
+
     private void closeSessionOf(TestUser user, CloseStatus status) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         ChatSession session;

@@ -108,6 +108,11 @@ public final class ClientPage {
                 + "const c = made[arguments[0]].client; const log = made[arguments[0]].log; " + code, name);
     }
 
+    /** Runs asynchronous {@code code} with {@code done} (call it with the result) and the class {@code ChatWebSocket}. */
+    public Object runAsync(String code) {
+        return js.executeAsyncScript("const done = arguments[arguments.length - 1]; " + code);
+    }
+
     /** Waits until the JS {@code condition} holds, with {@code c} and {@code log} of the named client. */
     public void await(String name, String condition) {
         await(name, condition, 15_000);
