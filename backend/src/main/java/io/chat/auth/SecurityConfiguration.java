@@ -36,11 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Security by default: every endpoint needs a valid access token but registration, login, refresh,
- * the health and metrics probes and the API description (the OpenAPI document and Swagger UI, which
- * hold no data). CORS runs first on the REST chain (see {@code CrossOriginConfiguration}). The
- * WebSocket endpoint is let through the filter chain because the contract answers a bad token there
- * with close code 4401 after the upgrade, not with HTTP 401; the socket handler verifies the token
- * itself (and {@code OriginCheck} the page's origin, when origins are restricted).
+ * the health and metrics probes, the API description (the OpenAPI document, Swagger UI and the
+ * AsyncAPI document, which hold no data), and the static chat page and JavaScript client. CORS
+ * runs first on the REST chain (see {@code CrossOriginConfiguration}). The WebSocket endpoint is
+ * let through the filter chain because the contract answers a bad token there with close code
+ * 4401 after the upgrade, not with HTTP 401; the socket handler verifies the token itself (and
+ * {@code OriginCheck} the page's origin, when origins are restricted).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -120,6 +121,9 @@ class SecurityConfiguration {
                                 "/swagger-ui/**")
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, "/asyncapi.yaml")
+                        .permitAll()
+                        // the chat page and the JavaScript client: static files, public like any web page
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app/**", "/client/**", "/favicon.ico")
                         .permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer

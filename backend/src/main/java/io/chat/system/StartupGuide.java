@@ -21,6 +21,7 @@ class StartupGuide {
         String base = "http://localhost:" + web.getWebServer().getPort();
         log.info("""
                 Chat server ready at {base}
+                  chat page:   {base}/   (built on the JavaScript client, {base}/client/chat-client.js)
                   register:    curl -H 'Content-Type: application/json' -d '{"username":"john_doe","password":"secret-pass"}' {base}/api/auth/register/
                   get a token: curl -H 'Content-Type: application/json' -d '{"username":"john_doe","password":"secret-pass"}' {base}/api/token/
                   make a chat: curl -H 'Authorization: Bearer <access>' -H 'Content-Type: application/json' -d '{"participant_ids":[]}' {base}/api/chats/
