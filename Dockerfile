@@ -11,6 +11,8 @@ COPY pom.xml ./
 COPY migrations migrations
 # packaged into the jar, served at /asyncapi.yaml
 COPY docs/asyncapi.yaml docs/asyncapi.yaml
+# packaged into the jar, served at /client/chat-client.js
+COPY clients/js clients/js
 COPY backend backend
 # The backend module alone (-f): the other modules (load tool) are not in the build context.
 # The cache mount keeps downloaded dependencies between builds.
