@@ -100,10 +100,16 @@ class RecoveryTest {
             sending.set(false);
             sender.join();
         }
-        JsonNode history = api.get("/api/chats/" + chat + "/messages/?after_id=" + start + "&limit=200",
-                bob.access()).json().get("results");
+        // every stored message after the first, page by page (up to 300 were sent)
         List<Long> stored = new ArrayList<>();
-        history.forEach(message -> stored.add(message.get("id").asLong()));
+        boolean more = true;
+        while (more) {
+            long after = stored.isEmpty() ? start : stored.get(stored.size() - 1);
+            JsonNode page = api.get("/api/chats/" + chat + "/messages/?after_id=" + after + "&limit=200",
+                    bob.access()).json();
+            page.get("results").forEach(message -> stored.add(message.get("id").asLong()));
+            more = page.get("has_more").asBoolean();
+        }
         assertThat(seen).isNotEmpty().doesNotHaveDuplicates().isSorted();
         assertThat(seen).isEqualTo(stored.subList(0, seen.size()));
     }
