@@ -50,13 +50,11 @@ public class ChatEventLog {
     /**
      * Takes the chat's lock without taking a number, until the transaction ends: a removal waits
      * here for every change under way in the chat to commit, and a change that comes later waits
-     * for the removal and then finds its actor gone.
-     *
-     * @return whether the chat exists
+     * for the removal and then finds its actor gone. A chat that does not exist locks nothing; the
+     * membership read that follows finds no one.
      */
-    public boolean lock(long chatId) {
-        return jdbc.sql("SELECT id FROM chats WHERE id = ? FOR NO KEY UPDATE").param(chatId).query(Long.class)
-                .optional().isPresent();
+    public void lock(long chatId) {
+        jdbc.sql("SELECT id FROM chats WHERE id = ? FOR NO KEY UPDATE").param(chatId).query(Long.class).optional();
     }
 
     private boolean isParticipant(long chatId, long userId) {

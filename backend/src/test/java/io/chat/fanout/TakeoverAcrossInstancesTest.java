@@ -42,13 +42,7 @@ class TakeoverAcrossInstancesTest {
         long chat = one.newChat(alice, one.newUser());
         try (SilentSocket frozen = new SilentSocket(one.wsUrl(chat) + "?token=" + alice.access())) {
             Thread.sleep(5_200); // not heard from for 5 s: it must answer a ping
-            CompletableFuture<SilentSocket.CloseFrame> told = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return frozen.awaitServerCloseFrame(10_000);
-                } catch (java.io.IOException gone) {
-                    return new SilentSocket.CloseFrame(-1, gone.toString());
-                }
-            });
+            CompletableFuture<SilentSocket.CloseFrame> told = frozen.awaitServerCloseFrameInBackground(10_000);
             long started = System.nanoTime();
             try (WsClient phone = WsClient.open(two.wsUrl(chat), alice.access())) {
                 Duration waited = Duration.ofNanos(System.nanoTime() - started);

@@ -50,13 +50,7 @@ class TakeoverTest {
     void aFrozenConnectionIsReplacedWithinAboutTwoSecondsAndTold() throws Exception {
         try (SilentSocket frozen = new SilentSocket(api.wsUrl(chat) + "?token=" + alice.access())) {
             Thread.sleep(ConnectionTakeover.RECENTLY.toMillis() + 200);
-            CompletableFuture<SilentSocket.CloseFrame> told = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return frozen.awaitServerCloseFrame(10_000);
-                } catch (java.io.IOException gone) {
-                    return new SilentSocket.CloseFrame(-1, gone.toString());
-                }
-            });
+            CompletableFuture<SilentSocket.CloseFrame> told = frozen.awaitServerCloseFrameInBackground(10_000);
             long started = System.nanoTime();
             try (WsClient phone = WsClient.open(api.wsUrl(chat), alice.access())) {
                 Duration waited = Duration.ofNanos(System.nanoTime() - started);

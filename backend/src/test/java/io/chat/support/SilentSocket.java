@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A WebSocket client that completes the upgrade and then never answers a ping: a client that
@@ -58,6 +59,20 @@ public final class SilentSocket implements AutoCloseable {
 
     /** The code and reason of a close frame; code -1 when the connection ended without one. */
     public record CloseFrame(int code, String reason) {
+    }
+
+    /**
+     * {@link #awaitServerCloseFrame} on another thread, so that the test can act meanwhile; a
+     * connection that ends without a close frame gives code -1 and the failure as the reason.
+     */
+    public CompletableFuture<CloseFrame> awaitServerCloseFrameInBackground(int timeoutMillis) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return awaitServerCloseFrame(timeoutMillis);
+            } catch (IOException gone) {
+                return new CloseFrame(-1, gone.toString());
+            }
+        });
     }
 
     /** Reads (and drops) frames until the server's close frame, or the end of the connection. */
