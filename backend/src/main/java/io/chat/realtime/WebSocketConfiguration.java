@@ -1,5 +1,7 @@
 package io.chat.realtime;
 
+import org.apache.catalina.Lifecycle;
+import org.apache.coyote.AbstractProtocol;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -94,6 +96,33 @@ class WebSocketConfiguration implements WebSocketConfigurer {
             connector.setProperty("socket.appWriteBufSize", SOCKET_BUFFER_BYTES);
         });
     }
+
+    /**
+     * The connector's thread pool, set up from the same settings ({@code server.tomcat.threads.*}),
+     * but running WebSocket write completions where they happen (see
+     * {@link InlineSendCompletionExecutor}). Boot's own thread settings are connector customizers
+     * of order 0; this one, unordered, runs after them and reads what they set.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> inlineSendCompletions() {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
+                InlineSendCompletionExecutor executor = InlineSendCompletionExecutor.forConnector(
+                        "http-exec-", protocol.getMinSpareThreads(), protocol.getMaxThreads(),
+                        protocol.getMaxQueueSize(), IDLE_THREAD_MILLIS, protocol.getThreadPriority());
+                protocol.setExecutor(executor);
+                // Tomcat shuts down only the pools it made itself
+                connector.addLifecycleListener(event -> {
+                    if (Lifecycle.AFTER_DESTROY_EVENT.equals(event.getType())) {
+                        executor.shutdownNow();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Tomcat's own default for its pool's idle threads. */
+    private static final long IDLE_THREAD_MILLIS = 60_000;
 
     private static final String SOCKET_BUFFER_BYTES = "2048";
 
