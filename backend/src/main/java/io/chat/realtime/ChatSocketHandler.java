@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.scheduling.TaskScheduler;
@@ -182,12 +183,19 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
 
     private void scheduleExpiry(ChatSession session) {
         Instant expiresAt = session.tokenExpiresAt();
-        if (expiresAt != null) {
+        if (expiresAt == null) {
+            return;
+        }
+        try {
             session.expireAt(scheduler.schedule(() -> {
                 log.info("ws.token_expired session={} user={} chat={}", session.id(), session.userId(),
                         session.chatId());
                 session.close(CloseCodes.TOKEN_EXPIRED);
             }, expiresAt));
+        } catch (TaskRejectedException shuttingDown) {
+            // the scheduler stops with the instance, possibly just before shutdown reaches this
+            // socket: the client gets the shutdown's close, not an error
+            session.close(CloseCodes.SERVICE_RESTART);
         }
     }
 
