@@ -132,18 +132,18 @@ public class MessageService implements ChatActivity, DisposableBean {
         Map<Long, UserSummary> senders = new TreeMap<>();
         batch.forEach(pending -> senders.computeIfAbsent(pending.senderId(), this::sender));
         Set<Long> locked;
+        // the chat's lock before membership is read (below, with the rate limit): a removal holds
+        // the same lock, so either it waits for this batch or this batch sees the sender gone
         if (oneSender) {
-            writes.lockSender(senders.keySet().iterator().next());
+            writes.lockSenderThenChat(senders.keySet().iterator().next(), chatId);
             locked = senders.keySet();
         } else {
             locked = writes.tryLockSenders(senders.keySet());
             if (locked.isEmpty()) {
                 return batch.stream().map(pending -> LATER).toList();
             }
+            eventLog.lock(chatId);
         }
-        // the chat's lock before membership is read (below, with the rate limit): a removal holds
-        // the same lock, so either it waits for this batch or this batch sees the sender gone
-        eventLog.lock(chatId);
         Map<String, MessageView> originals = new HashMap<>();
         List<String> clientIds = batch.stream().map(SendBatches.Pending::clientId).filter(Objects::nonNull).toList();
         if (!clientIds.isEmpty()) {

@@ -32,10 +32,16 @@ class MessageWrites {
         this.jdbc = jdbc;
     }
 
-    /** Waits for one sender's lock (see {@link #tryLockSenders}); the transaction holds no other. */
-    void lockSender(long senderId) {
-        jdbc.sql("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock")
-                .param(senderId).query(Long.class).single();
+    /**
+     * Waits for one sender's lock (see {@link #tryLockSenders}), holding no other, and then for the
+     * chat's row lock (the one {@code ChatEventLog.lock} takes), in one round trip: PostgreSQL runs
+     * the two sub-selects in the order they are written, so the sender's lock always comes first.
+     */
+    void lockSenderThenChat(long senderId, long chatId) {
+        jdbc.sql("""
+                SELECT (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock) AS sender,
+                       (SELECT id FROM chats WHERE id = ? FOR NO KEY UPDATE) AS chat""")
+                .params(senderId, chatId).query((row, number) -> row.getLong("sender")).single();
     }
 
     /**

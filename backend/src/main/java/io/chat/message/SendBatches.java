@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,14 @@ import org.slf4j.LoggerFactory;
  * stores as many messages per commit as arrived meanwhile, and a quiet chat pays nothing: a lone
  * send is a batch of one, stored at once by the thread that sent it.
  *
- * <p>Each chat with sends queued has one storer, on a small pool of threads of its own: it stores
- * batch after batch while sends keep coming, then retires. A sender's thread only waits for its own
- * send's result (so its socket's next frame is read as soon as that one is stored, never held up by
- * the sends of others). Within an instance, one transaction per chat is under way at a time;
- * instances still take turns through the chat's row lock.
+ * <p>Each chat with sends queued has one storer at a time. The send that finds its chat without one
+ * is stored by its own thread (unless {@link #MAX_SENDERS_STORING} senders' threads are storing
+ * already), with whatever queued by then; sends that keep coming meanwhile are
+ * stored by a storer on a small pool of threads of its own, batch after batch, until the chat is
+ * quiet again. So a sender's thread is held up by one transaction at most (its socket's next frame
+ * is read once that is stored, never after a stream of others' sends). Within an instance, one
+ * transaction per chat is under way at a time; instances still take turns through the chat's row
+ * lock.
  */
 final class SendBatches {
 
@@ -46,7 +50,15 @@ final class SendBatches {
         }
     }
 
+    /**
+     * Most senders' threads storing at once. Those are the web server's threads, which every socket
+     * needs: were the database to stall, no more than these would wait on it, and every other send
+     * would queue for the storers instead.
+     */
+    static final int MAX_SENDERS_STORING = 8;
+
     private final ConcurrentMap<Long, ChatQueue> chats = new ConcurrentHashMap<>();
+    private final Semaphore sendersStoring = new Semaphore(MAX_SENDERS_STORING);
     private final Store store;
     private final Executor storers;
 
@@ -76,7 +88,10 @@ final class SendBatches {
         return result(submitAsync(chatId, send));
     }
 
-    /** Queues the send; the result completes once its batch has committed (or failed), on the storer's thread. */
+    /**
+     * Queues the send; the result completes once its batch has committed (or failed): on the storer's
+     * thread, or before this returns when the chat had no storer and this thread stored it.
+     */
     CompletableFuture<MessageService.Sent> submitAsync(long chatId, Pending send) {
         boolean[] start = new boolean[1];
         // queued inside compute, atomically with the check whether the chat's storer runs: one
@@ -91,47 +106,82 @@ final class SendBatches {
             return present;
         });
         if (start[0]) {
-            storers.execute(() -> storeUntilEmpty(chat));
+            if (sendersStoring.tryAcquire()) {
+                try {
+                    storeOneBatchHere(chat);
+                } finally {
+                    sendersStoring.release();
+                }
+            } else {
+                storers.execute(() -> storeUntilEmpty(chat));
+            }
         }
         return send.result();
     }
 
-    /** The chat's storer: stores batches until its queue is empty, then retires (and forgets the chat). */
-    private void storeUntilEmpty(ChatQueue chat) {
-        boolean[] done = new boolean[1];
-        while (!done[0]) {
-            try {
-                storeWhileQueued(chat);
-            } catch (RuntimeException unexpected) {
-                log.error("message.store_failed chat={}", chat.id, unexpected);
-            }
-            chats.compute(chat.id, (id, queue) -> {
-                if (queue != chat || !chat.queue.isEmpty()) {
-                    return queue; // more came meanwhile: go on
-                }
-                chat.storing = false;
-                done[0] = true;
-                return null;
-            });
+    /**
+     * The sender's thread stores the batch of a chat that had no storer, as the chat's storer, and
+     * hands whatever queued meanwhile to a storer thread. A quiet chat's send so costs no hand-over
+     * between threads, and the sender's thread is held up by one transaction at most, never by a
+     * stream of others' sends.
+     */
+    private void storeOneBatchHere(ChatQueue chat) {
+        try {
+            storeNextBatch(chat);
+        } catch (RuntimeException unexpected) {
+            log.error("message.store_failed chat={}", chat.id, unexpected);
+        }
+        if (!retireUnlessQueued(chat)) {
+            storers.execute(() -> storeUntilEmpty(chat));
         }
     }
 
+    /** The chat's storer: stores batches until its queue is empty, then retires (and forgets the chat). */
+    private void storeUntilEmpty(ChatQueue chat) {
+        do {
+            try {
+                while (storeNextBatch(chat)) {
+                    // batch after batch while sends are queued
+                }
+            } catch (RuntimeException unexpected) {
+                log.error("message.store_failed chat={}", chat.id, unexpected);
+            }
+        } while (!retireUnlessQueued(chat));
+    }
+
+    /** @return true when the chat's queue was empty and its storer retired; false when more came meanwhile */
+    private boolean retireUnlessQueued(ChatQueue chat) {
+        boolean[] retired = new boolean[1];
+        chats.compute(chat.id, (id, queue) -> {
+            if (queue != chat || !chat.queue.isEmpty()) {
+                return queue;
+            }
+            chat.storing = false;
+            retired[0] = true;
+            return null;
+        });
+        return retired[0];
+    }
+
     /**
-     * Stores batch after batch while sends are queued. The sends of a sender who was busy in another
-     * transaction are then stored sender by sender, each waiting for that one sender's lock: a
-     * transaction never waits for a lock while it holds another sender's, so batches of chats that
-     * share senders do not chain up behind each other.
+     * Stores the sends queued now (at most {@link #MAX_BATCH}) in one transaction. The sends of a
+     * sender who was busy in another transaction are then stored sender by sender, each waiting for
+     * that one sender's lock: a transaction never waits for a lock while it holds another sender's,
+     * so batches of chats that share senders do not chain up behind each other.
+     *
+     * @return false when nothing was queued
      */
-    private void storeWhileQueued(ChatQueue chat) {
+    private boolean storeNextBatch(ChatQueue chat) {
         List<Pending> batch = new ArrayList<>();
-        while (take(chat.queue, batch)) {
-            boolean oneSender = batch.stream().map(Pending::senderId).distinct().count() == 1;
-            List<Pending> busy = storeOrFail(chat.id, batch, oneSender);
-            Map<Long, List<Pending>> bySender = new LinkedHashMap<>();
-            busy.forEach(pending -> bySender.computeIfAbsent(pending.senderId(), id -> new ArrayList<>()).add(pending));
-            bySender.values().forEach(sends -> storeOrFail(chat.id, sends, true));
-            batch = new ArrayList<>();
+        if (!take(chat.queue, batch)) {
+            return false;
         }
+        boolean oneSender = batch.stream().map(Pending::senderId).distinct().count() == 1;
+        List<Pending> busy = storeOrFail(chat.id, batch, oneSender);
+        Map<Long, List<Pending>> bySender = new LinkedHashMap<>();
+        busy.forEach(pending -> bySender.computeIfAbsent(pending.senderId(), id -> new ArrayList<>()).add(pending));
+        bySender.values().forEach(sends -> storeOrFail(chat.id, sends, true));
+        return true;
     }
 
     private List<Pending> storeOrFail(long chatId, List<Pending> batch, boolean oneSender) {

@@ -66,8 +66,8 @@ class InboundFrameHandler implements MessageHandler {
         long chatId = session.chatId();
         long userId = session.userId();
         if (frame instanceof InboundFrame.SendMessage send) {
-            // not waited for: the socket's next frame is read while this one is stored, so one
-            // client's messages share a batch instead of taking a transaction each, in order
+            // stored here when the chat is quiet; otherwise not waited for: the socket's next frame is
+            // read while this one is stored, so one client's messages share a batch, in order
             session.acquireSendSlot();
             CompletableFuture<MessageService.Sent> sent;
             try {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,16 +32,55 @@ class SendBatchesTest {
     final AtomicInteger mostConcurrentStores = new AtomicInteger();
 
     @Test
-    void aLoneSendIsStoredAtOnceByTheChatsStorerNotTheSendersThread() {
+    void aLoneSendIsStoredAtOnceByTheSendersOwnThread() {
         List<Thread> storingThreads = new CopyOnWriteArrayList<>();
         SendBatches sends = batches((chatId, batch, oneSender) -> {
             storingThreads.add(Thread.currentThread());
             complete(batch);
             return List.of();
         });
-        MessageService.Sent sent = sends.submit(1, new SendBatches.Pending(7, "hello", null));
-        assertThat(sent.message().text()).isEqualTo("hello");
-        assertThat(storingThreads).hasSize(1).doesNotContain(Thread.currentThread());
+        CompletableFuture<MessageService.Sent> sent = sends.submitAsync(1, new SendBatches.Pending(7, "hello", null));
+        assertThat(sent).as("stored before submitAsync returned").isCompleted();
+        assertThat(sent.join().message().text()).isEqualTo("hello");
+        assertThat(storingThreads).containsExactly(Thread.currentThread());
+    }
+
+    @Test
+    void whileSoManySendersThreadsStoreThatADatabaseStallWouldHoldThemTheNextChatsSendGoesToAStorer()
+            throws Exception {
+        int storing = SendBatches.MAX_SENDERS_STORING;
+        CountDownLatch allStoring = new CountDownLatch(storing);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> storingThreads = new CopyOnWriteArrayList<>();
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
+            storingThreads.add(Thread.currentThread());
+            if (chatId <= storing) {
+                allStoring.countDown();
+                await(release); // a stalled database
+            }
+            complete(batch);
+            return List.of();
+        });
+        ExecutorService senders = Executors.newFixedThreadPool(storing);
+        try {
+            List<Future<MessageService.Sent>> stalled = new ArrayList<>();
+            for (long chat = 1; chat <= storing; chat++) {
+                long id = chat;
+                stalled.add(senders.submit(() -> sends.submit(id, new SendBatches.Pending(1, "stalled", null))));
+            }
+            assertThat(allStoring.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<MessageService.Sent> next =
+                    sends.submitAsync(storing + 1, new SendBatches.Pending(1, "next", null));
+            assertThat(next.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("next");
+            assertThat(storingThreads.get(storingThreads.size() - 1)).isNotEqualTo(Thread.currentThread());
+            release.countDown();
+            for (Future<MessageService.Sent> send : stalled) {
+                assertThat(send.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("stalled");
+            }
+        } finally {
+            release.countDown();
+            senders.shutdownNow();
+        }
     }
 
     @Test
