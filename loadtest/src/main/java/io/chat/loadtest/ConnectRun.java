@@ -17,8 +17,11 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * The {@code connect} scenario: opens many sockets with a cap on those in flight, times each open
- * to its {@code connection_established}, then reads what the idle sockets cost the server.
+ * The {@code connect} and {@code hold} scenarios: opens many sockets with a cap on those in flight,
+ * times each open to its {@code connection_established}, then reads what the idle sockets cost the
+ * server. {@code hold} opens more of them (from several loopback addresses, past one address's
+ * ephemeral ports) and keeps them idle for a while before the reading, as a server holding many
+ * quiet browsers would.
  */
 final class ConnectRun {
 
@@ -37,13 +40,13 @@ final class ConnectRun {
     Result run() throws Exception {
         int usersPerChat = options.chatSize();
         int total = options.connections();
-        Progress.phase("connect", "registering " + usersPerChat + " users, creating their chats");
+        Progress.phase(options.scenario(), "registering " + usersPerChat + " users, creating their chats");
         List<ChatApi.User> users = api.users(usersPerChat);
         List<Long> chats = api.chats(users.get(0), users, (total + usersPerChat - 1) / usersPerChat);
         long warmupFailures = warmUp(users, chats);
         ServerMemory before = ServerMemory.read(api, options.serverPid());
 
-        Progress.phase("connect", "opening " + total + " sockets, at most " + options.concurrency() + " at once");
+        Progress.phase(options.scenario(), "opening " + total + " sockets, at most " + options.concurrency() + " at once");
         double serverCpuBefore = ProcessCpu.seconds(options.serverPid());
         double toolCpuBefore = ProcessCpu.ownSeconds();
         long start = System.nanoTime();
@@ -53,8 +56,13 @@ final class ConnectRun {
         double serverCpu = ProcessCpu.seconds(options.serverPid()) - serverCpuBefore;
         double toolCpu = ProcessCpu.ownSeconds() - toolCpuBefore;
 
-        Thread.sleep(2000);
+        boolean hold = options.scenario().equals("hold");
+        if (hold) {
+            Progress.phase("hold", "holding " + opened + " sockets for " + options.hold().toSeconds() + " s");
+        }
+        Thread.sleep(hold ? options.hold().toMillis() : 2000);
         ServerMemory after = ServerMemory.read(api, options.serverPid());
+        long compressed = clients.stream().filter(LoadClient::compressed).count();
         clients.forEach(LoadClient::close);
         for (LoadClient client : clients) {
             client.closed.completeOnTimeout(null, 10, TimeUnit.SECONDS);
@@ -62,9 +70,12 @@ final class ConnectRun {
 
         Map<String, Long> reasons = new TreeMap<>();
         failureReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
-        return new Result("connect")
+        return new Result(options.scenario())
                 .put("instances", options.urls().size())
                 .put("connections", total)
+                .put("sources", options.sources())
+                .put("compression_offered", options.offerCompression())
+                .put("compressed_sockets", compressed)
                 .put("warmup", Math.min(options.warmup(), total))
                 .put("warmup_failures", warmupFailures)
                 .put("opened", opened)
@@ -95,7 +106,7 @@ final class ConnectRun {
         if (count == 0) {
             return 0;
         }
-        Progress.phase("connect", "warming up: opening and closing " + count + " sockets");
+        Progress.phase(options.scenario(), "warming up: opening and closing " + count + " sockets");
         LongAdder failed = new LongAdder();
         List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), failed);
         clients.forEach(LoadClient::close);
@@ -116,8 +127,9 @@ final class ConnectRun {
         for (int k = 0; k < count; k++) {
             inFlight.acquire();
             URI instance = options.urls().get(k % options.urls().size());
-            LoadClient client = LoadClient.open(instance, chats.get(k / usersPerChat),
-                    users.get(k % usersPerChat).access(), () -> unused);
+            int source = 1 + k % options.sources();
+            LoadClient client = LoadClient.openFrom(source, instance, chats.get(k / usersPerChat),
+                    users.get(k % usersPerChat).access(), () -> unused, options.offerCompression());
             clients.add(client);
             client.established.whenComplete((nanos, failure) -> {
                 if (failure == null) {

@@ -1,8 +1,11 @@
 package io.chat.loadtest;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.BitSet;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -29,7 +32,13 @@ final class LoadClient {
 
     /** Shared by every client: no pooling, since each WebSocket keeps its own connection. */
     private static final HttpClient HTTP = HttpClient.create(ConnectionProvider.newConnection());
-    private static final WebsocketClientSpec SPEC = WebsocketClientSpec.builder().build();
+    /** Offers {@code permessage-deflate} (and inflates what comes compressed), as every browser does. */
+    private static final WebsocketClientSpec OFFERING = WebsocketClientSpec.builder().compress(true).build();
+    private static final WebsocketClientSpec PLAIN = WebsocketClientSpec.builder().build();
+    /** One client per loopback source address, made when first needed. */
+    private static final Map<Integer, HttpClient> FROM_SOURCE = new ConcurrentHashMap<>();
+
+    private static final String EXTENSIONS = "Sec-WebSocket-Extensions";
 
     /** The code WebSocket APIs report for a connection that ended without a close frame; never sent. */
     static final int NO_CLOSE_FRAME = 1006;
@@ -42,6 +51,8 @@ final class LoadClient {
     /** Null for a member that reads freely. */
     private final SlowReading slow;
     private volatile Channel channel;
+    /** Whether the server accepted compression: its 101 named {@code permessage-deflate}. */
+    private volatile boolean compressed;
     private final AtomicLong receivedBytes = new AtomicLong();
     private final BitSet seen = new BitSet();
     private final EventOrder order = new EventOrder();
@@ -60,21 +71,33 @@ final class LoadClient {
     }
 
     /** Opens a connection; {@link #established} completes with the open-to-greeting time in nanoseconds. */
-    static LoadClient open(URI base, long chatId, String token, Supplier<DeliveryStats> stats) {
-        return open(HTTP, base, chatId, token, stats, null);
+    static LoadClient open(URI base, long chatId, String token, Supplier<DeliveryStats> stats, boolean offerCompression) {
+        return open(HTTP, base, chatId, token, stats, null, offerCompression);
+    }
+
+    /**
+     * Opens a connection from loopback address 127.0.0.{@code source} (1 to 254), so that more
+     * sockets than one address has ephemeral ports can reach one server port.
+     */
+    static LoadClient openFrom(int source, URI base, long chatId, String token, Supplier<DeliveryStats> stats,
+            boolean offerCompression) {
+        HttpClient http = FROM_SOURCE.computeIfAbsent(source,
+                s -> HTTP.bindAddress(() -> new InetSocketAddress("127.0.0." + s, 0)));
+        return open(http, base, chatId, token, stats, null, offerCompression);
     }
 
     /** Opens a connection that reads as {@code slow} says once its greeting has arrived. */
     static LoadClient openSlow(URI base, long chatId, String token, Supplier<DeliveryStats> stats,
-            SlowReading slow) {
-        return open(SlowReading.HTTP, base, chatId, token, stats, slow);
+            SlowReading slow, boolean offerCompression) {
+        return open(SlowReading.HTTP, base, chatId, token, stats, slow, offerCompression);
     }
 
     private static LoadClient open(HttpClient http, URI base, long chatId, String token,
-            Supplier<DeliveryStats> stats, SlowReading slow) {
+            Supplier<DeliveryStats> stats, SlowReading slow, boolean offerCompression) {
         LoadClient client = new LoadClient(stats, slow);
         String uri = base.toString().replaceFirst("^http", "ws") + "/ws/chat/" + chatId + "/?token=" + token;
-        http.websocket(SPEC).uri(uri).handle((inbound, outbound) -> {
+        http.websocket(offerCompression ? OFFERING : PLAIN).uri(uri).handle((inbound, outbound) -> {
+            client.compressed = inbound.headers().get(EXTENSIONS, "").contains("permessage-deflate");
             inbound.withConnection(connection -> client.channel = connection.channel());
             inbound.receiveCloseStatus().subscribe(status -> client.closing(status.code(), status.reasonText()));
             Mono<Void> reading = inbound.aggregateFrames().receiveFrames()
@@ -105,6 +128,11 @@ final class LoadClient {
         synchronized (outgoing) {
             outgoing.tryEmitComplete();
         }
+    }
+
+    /** Whether the server took up the offer of compression for this socket. */
+    boolean compressed() {
+        return compressed;
     }
 
     /** Bytes of text frames received so far (message frames, mostly), written by one event loop. */

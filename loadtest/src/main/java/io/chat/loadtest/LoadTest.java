@@ -31,7 +31,7 @@ public final class LoadTest {
             case "slow-consumer" -> print(new MessagingRun(options).slowConsumer());
             // a sweep prints each step as it ends, so that a run cut short still leaves its figures
             case "hot-chat" -> new MessagingRun(options).hotChat(LoadTest::print);
-            default -> print(new ConnectRun(options).run());
+            default -> print(new ConnectRun(options).run()); // connect, hold
         }
         System.exit(0);
     }

@@ -141,7 +141,7 @@ final class MessagingRun {
         long chat = newChat(members);
         // senders come first: they, and the members after them up to the slow ones, read freely
         for (ChatApi.User member : members.subList(0, readers)) {
-            clients.add(LoadClient.open(nextInstance(), chat, member.access(), stats::get));
+            clients.add(LoadClient.open(nextInstance(), chat, member.access(), stats::get, options.offerCompression()));
         }
         List<SlowMember> slow = openSlowMembers(chat, members.subList(readers, members.size()));
         awaitEstablished();
@@ -183,7 +183,7 @@ final class MessagingRun {
         for (ChatApi.User user : users) {
             SlowReading reading = new SlowReading();
             slow.add(new SlowMember(LoadClient.openSlow(nextInstance(), chat, user.access(), () -> notCounted,
-                    reading), reading));
+                    reading, options.offerCompression()), reading));
         }
         if (!slow.isEmpty()) {
             Progress.phase("slow-consumer", slow.size() + " members stop reading after their greeting (receive"
@@ -242,7 +242,7 @@ final class MessagingRun {
     private void joinNewChat(List<ChatApi.User> members) throws Exception {
         long chat = newChat(members);
         for (ChatApi.User member : members) {
-            clients.add(LoadClient.open(nextInstance(), chat, member.access(), stats::get));
+            clients.add(LoadClient.open(nextInstance(), chat, member.access(), stats::get, options.offerCompression()));
         }
     }
 

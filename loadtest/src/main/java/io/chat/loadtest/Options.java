@@ -11,7 +11,7 @@ import java.util.Map;
  * What to run, parsed from {@code SCENARIO --name value ...}. Every run is bounded: in time by
  * {@code --duration} (plus {@code --drain}), in size by the counts.
  *
- * @param scenario fanout, rooms, hot-chat, slow-consumer or connect
+ * @param scenario fanout, rooms, hot-chat, slow-consumer, connect or hold
  * @param urls server instances; clients are spread over them round-robin, set-up uses the first
  * @param members fanout, hot-chat, slow-consumer: members of the one chat
  * @param senders fanout, hot-chat, slow-consumer: how many members send
@@ -25,7 +25,7 @@ import java.util.Map;
  *        REST after the drain; zero skips the read-back
  * @param chats rooms: number of chats
  * @param chatSize rooms: members per chat; connect: users (one connection per user per chat)
- * @param connections connect: sockets to open
+ * @param connections connect, hold: sockets to open
  * @param concurrency connect: opens in flight at once
  * @param warmup connect: sockets opened and closed before the timed part, so that neither the
  *        tool's nor the server's JIT compiler is what gets measured
@@ -34,12 +34,23 @@ import java.util.Map;
  *        is the baseline the others' latency is compared with
  * @param textBytes messaging scenarios: each message's text is padded to about this many bytes of
  *        UTF-8 (zero: no padding)
+ * @param offerCompression whether every socket offers {@code permessage-deflate}, as browsers do
+ * @param sources connect, hold: how many loopback source addresses (127.0.0.1, .2, ...) the sockets
+ *        are spread over, each good for about 28,000 sockets to one server port
+ * @param hold hold: how long the sockets stay open, idle, before the server's memory is read
  */
 record Options(String scenario, List<URI> urls, int members, int senders, double rate, List<Double> rates,
         Duration duration, Duration drain, Duration readBack, int chats, int chatSize, int connections,
-        int concurrency, int warmup, long serverPid, int slow, int textBytes) {
+        int concurrency, int warmup, long serverPid, int slow, int textBytes, boolean offerCompression,
+        int sources, Duration hold) {
 
-    static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "slow-consumer", "connect");
+    static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "slow-consumer", "connect", "hold");
+    /** connect's cap: it times opens, and more would only time the tool. */
+    static final int MAX_CONNECT = 10_000;
+    /** hold's cap: what one instance is sized for (issue 13) with room to spare. */
+    static final int MAX_HOLD = 200_000;
+    /** Sockets per loopback source address: Linux's default ephemeral range has about 28,000 ports. */
+    static final int SOCKETS_PER_SOURCE = 25_000;
     /** A sweep longer than this is more likely a typo than a plan (and would outlive default tokens). */
     static final int MAX_STEPS = 20;
     /**
@@ -66,6 +77,8 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                            server must close each of them with 1013 while the others' latency stays
                            as in the same run with --slow 0
                 connect    --connections sockets opened, at most --concurrency at once
+                hold       --connections idle sockets opened (spread over --sources addresses) and held
+                           for --hold seconds: the server's RSS and live heap per socket
               --url URL[,URL...]   server instances (default http://127.0.0.1:8000)
               --members N          fanout, hot-chat, slow-consumer: chat members (default 200)
               --senders N          fanout, slow-consumer: members who send (default 4); hot-chat: (default 20)
@@ -78,10 +91,16 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
               --read-back SECONDS  messaging scenarios: longest wait for reading the run's messages
                                    back over REST after the drain (default 60; 0 skips it)
               --chats N            rooms: chats (default 200)
-              --chat-size N        rooms: members per chat (default 3); connect: users (default 10)
-              --connections N      connect: sockets to open, at most 10000 (default 1000)
-              --concurrency N      connect: opens in flight (default 200)
-              --warmup N           connect: sockets opened and closed before timing (default 2000)
+              --chat-size N        rooms: members per chat (default 3); connect, hold: users (default 10)
+              --connections N      connect: sockets to open, at most %d (default 1000); hold: at most
+                                   %d (default 10000)
+              --concurrency N      connect, hold: opens in flight (default 200)
+              --warmup N           connect, hold: sockets opened and closed before timing (default 2000)
+              --compression offer|none  whether sockets offer permessage-deflate, as every browser
+                                   does (default offer; the server declines unless configured to accept)
+              --sources N          connect, hold: loopback source addresses 127.0.0.1..N to spread the
+                                   sockets over (default: one per %d sockets)
+              --hold SECONDS       hold: how long the sockets stay open before the reading (default 10)
               --server-pid PID     optional: server process on this machine (GC before heap readings, RSS)
               --slow N             slow-consumer: members that stop reading, never senders (default 5;
                                    0 is the baseline); fewer than --members minus --senders
@@ -100,8 +119,8 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
             closed) and slow_time_to_close_s (from when it stopped reading to the close's arrival, over
             the 1013 closes) describe them; slow_failures lists each slow member that was not closed
             with 1013, and member_kib_per_s is what each member was offered."""
-            .formatted(MessagingRun.STEP_PAUSE.toSeconds(), MAX_STEPS, MAX_TEXT_BYTES, SLOW_CONSUMER_TEXT_BYTES,
-                    SlowReading.SIP_INTERVAL.toMillis());
+            .formatted(MessagingRun.STEP_PAUSE.toSeconds(), MAX_STEPS, MAX_CONNECT, MAX_HOLD, SOCKETS_PER_SOURCE,
+                    MAX_TEXT_BYTES, SLOW_CONSUMER_TEXT_BYTES, SlowReading.SIP_INTERVAL.toMillis());
 
     static Options parse(String... args) {
         if (args.length == 0 || args[0].startsWith("-")) {
@@ -123,8 +142,15 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
         if (given.containsKey("slow") && !slowConsumer) {
             throw new InvalidOptions("--slow is for slow-consumer only");
         }
-        if (given.containsKey("text-bytes") && scenario.equals("connect")) {
-            throw new InvalidOptions("--text-bytes is for the scenarios that send messages, not connect");
+        boolean opensOnly = scenario.equals("connect") || scenario.equals("hold");
+        if (given.containsKey("text-bytes") && opensOnly) {
+            throw new InvalidOptions("--text-bytes is for the scenarios that send messages, not " + scenario);
+        }
+        if (given.containsKey("hold") && !scenario.equals("hold")) {
+            throw new InvalidOptions("--hold is for the hold scenario only");
+        }
+        if (given.containsKey("sources") && !opensOnly) {
+            throw new InvalidOptions("--sources is for connect and hold only");
         }
         if (given.containsKey("rates") && !hotChat) {
             throw new InvalidOptions("--rates is for hot-chat only; " + scenario + " takes one --rate");
@@ -133,6 +159,8 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
             throw new InvalidOptions("give either --rate or --rates, not both");
         }
         Reader read = new Reader(given);
+        boolean hold = scenario.equals("hold");
+        int connections = read.integer("connections", hold ? 10_000 : 1000, 1, hold ? MAX_HOLD : MAX_CONNECT);
         double rate = read.decimal("rate", switch (scenario) {
             case "rooms" -> 1;
             case "hot-chat" -> 1000;
@@ -144,12 +172,15 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                 rates.get(0), rates, read.seconds("duration", 20), read.seconds("drain", 3),
                 read.seconds("read-back", 60),
                 read.integer("chats", 200, 1, 100_000),
-                read.integer("chat-size", scenario.equals("connect") ? 10 : 3, 1, 10_000),
-                read.integer("connections", 1000, 1, 10_000), read.integer("concurrency", 200, 1, 10_000),
+                read.integer("chat-size", opensOnly ? 10 : 3, 1, 10_000),
+                connections, read.integer("concurrency", 200, 1, 10_000),
                 read.integer("warmup", 2000, 0, 10_000),
                 read.integer("server-pid", 0, 0, Integer.MAX_VALUE),
                 read.integer("slow", slowConsumer ? 5 : 0, 0, 100_000),
-                read.integer("text-bytes", slowConsumer ? SLOW_CONSUMER_TEXT_BYTES : 0, 0, MAX_TEXT_BYTES));
+                read.integer("text-bytes", slowConsumer ? SLOW_CONSUMER_TEXT_BYTES : 0, 0, MAX_TEXT_BYTES),
+                read.choice("compression", "offer", List.of("offer", "none")).equals("offer"),
+                read.integer("sources", (connections + SOCKETS_PER_SOURCE - 1) / SOCKETS_PER_SOURCE, 1, 254),
+                read.seconds("hold", 10));
         read.rejectUnknown();
         if (options.senders() > options.members()) {
             throw new InvalidOptions("--senders (" + options.senders() + ") cannot exceed --members ("
@@ -194,6 +225,18 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
             } catch (NumberFormatException notANumber) {
                 throw new InvalidOptions("--" + name + " must be a whole number, got '" + raw + "'");
             }
+        }
+
+        String choice(String name, String fallback, List<String> allowed) {
+            String raw = take(name);
+            if (raw == null) {
+                return fallback;
+            }
+            if (!allowed.contains(raw)) {
+                throw new InvalidOptions("--" + name + " must be one of " + String.join(", ", allowed) + ", got '"
+                        + raw + "'");
+            }
+            return raw;
         }
 
         double decimal(String name, double fallback) {

@@ -58,10 +58,36 @@ class OptionsTest {
     }
 
     @Test
+    void clientsOfferCompressionAsBrowsersDoUnlessToldNot() {
+        assertThat(Options.parse("fanout").offerCompression()).isTrue();
+        assertThat(Options.parse("connect", "--compression", "none").offerCompression()).isFalse();
+        assertThatThrownBy(() -> Options.parse("rooms", "--compression", "gzip"))
+                .hasMessage("--compression must be one of offer, none, got 'gzip'");
+    }
+
+    @Test
+    void holdSpreadsItsSocketsOverOneSourceAddressPer25000() {
+        Options hold = Options.parse("hold", "--connections", "100000");
+        assertThat(hold.connections()).isEqualTo(100_000);
+        assertThat(hold.sources()).isEqualTo(4);
+        assertThat(hold.hold()).hasSeconds(10);
+        assertThat(Options.parse("hold").connections()).isEqualTo(10_000);
+        assertThat(Options.parse("hold").sources()).isEqualTo(1);
+        assertThat(Options.parse("hold", "--connections", "30000", "--sources", "8", "--hold", "60").sources())
+                .isEqualTo(8);
+        assertThatThrownBy(() -> Options.parse("hold", "--connections", "300000"))
+                .hasMessage("--connections must be between 1 and 200000, got 300000");
+        assertThatThrownBy(() -> Options.parse("connect", "--hold", "5"))
+                .hasMessage("--hold is for the hold scenario only");
+        assertThatThrownBy(() -> Options.parse("fanout", "--sources", "2"))
+                .hasMessage("--sources is for connect and hold only");
+    }
+
+    @Test
     void refusesBadInputWithMessagesThatSayWhatToChange() {
         assertThatThrownBy(() -> Options.parse()).hasMessageContaining("scenario comes first");
         assertThatThrownBy(() -> Options.parse("storm"))
-                .hasMessage("unknown scenario 'storm': use fanout, rooms, hot-chat, slow-consumer, connect");
+                .hasMessage("unknown scenario 'storm': use fanout, rooms, hot-chat, slow-consumer, connect, hold");
         assertThatThrownBy(() -> Options.parse("fanout", "--members", "many"))
                 .hasMessage("--members must be a whole number, got 'many'");
         assertThatThrownBy(() -> Options.parse("connect", "--connections", "20000"))

@@ -64,7 +64,7 @@ class SlowReadingTest {
     void theServersWritesBackUpAndItsCloseArrivesOnceTheMemberReadsAgain() throws Exception {
         SlowReading reading = new SlowReading();
         LoadClient client = LoadClient.openSlow(URI.create("http://127.0.0.1:" + server.port()), 1, "token",
-                DeliveryStats::new, reading);
+                DeliveryStats::new, reading, false);
         client.established.get(10, TimeUnit.SECONDS);
         assertThat(reading.stopped()).isTrue();
 
@@ -94,7 +94,7 @@ class SlowReadingTest {
     void aConnectionDroppedWithoutACloseFrameIsReported1006() throws Exception {
         SlowReading reading = new SlowReading();
         LoadClient client = LoadClient.openSlow(URI.create("http://127.0.0.1:" + server.port()), 1, "token",
-                DeliveryStats::new, reading);
+                DeliveryStats::new, reading, false);
         client.established.get(10, TimeUnit.SECONDS);
         awaitWritesStopping();
 
@@ -109,7 +109,7 @@ class SlowReadingTest {
     @Test
     void aMemberThatReadsFreelyIsNeverStopped() throws Exception {
         LoadClient client = LoadClient.open(URI.create("http://127.0.0.1:" + server.port()), 1, "token",
-                DeliveryStats::new);
+                DeliveryStats::new, false);
         client.established.get(10, TimeUnit.SECONDS);
         long start = System.nanoTime();
         while (written.get() < 4 << 20 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
