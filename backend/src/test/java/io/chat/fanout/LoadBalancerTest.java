@@ -116,6 +116,14 @@ class LoadBalancerTest {
         if (cluster != null) {
             cluster.close();
         }
+        if (accessLogs != null) {
+            try (Stream<Path> files = Files.list(accessLogs)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(accessLogs);
+        }
     }
 
     @AfterEach
