@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +50,10 @@ import tools.jackson.databind.JsonNode;
  * two relay-mode instances. Upgrades pass through it, connections spread over both instances, and
  * clients talk to each other whichever instance they landed on: no stickiness. An instance that is
  * not ready gets no new sockets, none ready fails open, and the clients of an instance that shuts
- * down get 1012 and come back through the same address to the other one. Needs {@code haproxy}
+ * down get 1012 and come back through the same address to the other one. Its log and the
+ * instances' access logs carry paths without the query string (where browsers put their token),
+ * the instances see the client's address as haproxy forwards it and not as the client claims it,
+ * and the actuator is not served through it. Needs {@code haproxy}
  * on the PATH ({@code .ci/run} installs it); skipped otherwise, except the check that the two
  * configuration files agree.
  */
@@ -57,10 +68,15 @@ class LoadBalancerTest {
     /** Two failed checks two seconds apart, plus slack for a busy machine. */
     static final Duration CHECK_SETTLE = Duration.ofSeconds(20);
 
+    /** Not haproxy's own address (127.0.0.1): Linux routes all of 127/8 to the loopback interface. */
+    static final String CLIENT_ADDRESS = "127.0.0.2";
+
     static Instances cluster;
     static Process haproxy;
     static Path haproxyLog;
+    static Path accessLogs;
     static Api lb;
+    static int lbPort;
 
     final List<WsClient> clients = new ArrayList<>();
 
@@ -69,8 +85,15 @@ class LoadBalancerTest {
         if (!onPath("haproxy")) {
             return;
         }
-        cluster = Instances.start(2, DRAIN);
-        int lbPort = freePort();
+        // The access log as shipped (application.properties), turned on, one file per instance.
+        accessLogs = Files.createTempDirectory("chat-access-logs");
+        cluster = Instances.start(0);
+        for (int i = 0; i < 2; i++) {
+            cluster.add(DRAIN, "--server.tomcat.accesslog.enabled=true",
+                    "--server.tomcat.accesslog.directory=" + accessLogs, "--server.tomcat.accesslog.prefix=app" + (i + 1),
+                    "--server.tomcat.accesslog.buffered=false");
+        }
+        lbPort = freePort();
         haproxyLog = Files.createTempFile("haproxy", ".log");
         ProcessBuilder command = new ProcessBuilder("haproxy", "-db", "-f",
                 repositoryFile("deploy/haproxy-local.cfg").toString())
@@ -92,6 +115,14 @@ class LoadBalancerTest {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (accessLogs != null) {
+            try (Stream<Path> files = Files.list(accessLogs)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(accessLogs);
         }
     }
 
@@ -150,7 +181,7 @@ class LoadBalancerTest {
         // As during a RabbitMQ outage, which every instance sees: serve by liveness rather than 503.
         AvailabilityChangeEvent.publish(cluster.context(1), ReadinessState.REFUSING_TRAFFIC);
         await("app2 out of the ready pool", () -> !serverUp("app2"));
-        assertThat(lb.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+        assertThat(lb.get("/asyncapi.yaml", null).status()).isEqualTo(200);
         for (TestUser user : users.subList(CLIENTS, 2 * CLIENTS)) {
             clients.add(WsClient.open(lb.wsUrl(chat), user.access()));
         }
@@ -242,6 +273,53 @@ class LoadBalancerTest {
         }
     }
 
+    /**
+     * A browser's socket carries its token in the query string. haproxy logs the request by method,
+     * path and version only; the instance's access log likewise, with the client's address taken
+     * from the X-Forwarded-For that haproxy wrote, not from the one the client sent.
+     */
+    @Test
+    void logsCarryNoTokenAndTheInstanceSeesTheClientsAddressAsForwarded() throws Exception {
+        assumeHaproxy();
+        TestUser alice = lb.newUser();
+        TestUser bob = lb.newUser();
+        long chat = lb.newChat(alice, bob);
+        String path = "/ws/chat/" + chat + "/";
+        String head = upgradeFrom(CLIENT_ADDRESS, path + "?token=" + alice.access(), "203.0.113.9");
+        assertThat(head).startsWith("HTTP/1.1 101");
+
+        // haproxy logs a session when it ends: the socket above is closed by now.
+        String logged = awaitLine(() -> lines(haproxyLog), line -> line.contains(path));
+        assertThat(logged).startsWith(CLIENT_ADDRESS + ":").contains(" 101 ").contains("\"GET " + path + " HTTP/1.1\"");
+        String accessLogged = awaitLine(this::accessLogLines, line -> line.contains(path));
+        assertThat(accessLogged).as("the client's address as haproxy forwarded it, not the one it claimed")
+                .contains(" " + CLIENT_ADDRESS + " ").doesNotContain("203.0.113.9")
+                .contains("\"GET " + path + " HTTP/1.1\" 101");
+
+        // A request the instances refuse is logged the same way (and a REST call with a token in its query).
+        upgradeFrom(CLIENT_ADDRESS, path + "?token=not-a-token", null);
+        assertThat(lb.get("/api/users/me/?token=" + bob.access(), null).status()).isEqualTo(401);
+        awaitLine(() -> lines(haproxyLog), line -> line.contains("/api/users/me/"));
+        awaitLine(this::accessLogLines, line -> line.contains("/api/users/me/"));
+        assertThat(lines(haproxyLog)).as("haproxy's log").noneMatch(line -> line.contains("token="))
+                .noneMatch(line -> line.contains(alice.access()) || line.contains(bob.access()));
+        assertThat(accessLogLines()).as("the instances' access logs").isNotEmpty()
+                .noneMatch(line -> line.contains("token=") || line.contains("?"));
+    }
+
+    /** Metrics and health details are served on the instances, never through the balancer. */
+    @Test
+    void theActuatorIsNotServedThroughTheBalancer() {
+        assumeHaproxy();
+        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/health/readiness",
+                "/actuator", "//actuator/prometheus", "/./actuator/prometheus", "/%61ctuator/prometheus",
+                "/actuator;a=b/prometheus")) {
+            assertThat(lb.get(path, null).status()).as(path).isEqualTo(404);
+        }
+        assertThat(cluster.api(0).get("/actuator/prometheus", null).status())
+                .as("while haproxy's checks and operators reach it on the instance").isEqualTo(200);
+    }
+
     /** The loopback file is what the tests run; it must be the compose file in all that matters. */
     @Test
     void loopbackConfigurationIsTheComposeOneButForAddresses() throws IOException {
@@ -270,7 +348,7 @@ class LoadBalancerTest {
             if (line.isEmpty() || line.startsWith("#") || inResolvers || line.startsWith("maxconn ")) {
                 continue;
             }
-            line = line.replace(" resolvers docker init-addr last,libc,none", "");
+            line = line.replace(" resolvers docker init-addr last,libc,none", "").replace(" check port 8081 ", " check ");
             if (line.startsWith("bind ")) {
                 line = "bind";
             } else if (line.startsWith("server ")) {
@@ -296,6 +374,71 @@ class LoadBalancerTest {
         String name = "Server chat_ready/" + server + " is ";
         int last = log.lastIndexOf(name);
         return last < 0 || log.startsWith("UP", last + name.length());
+    }
+
+    /**
+     * A WebSocket upgrade written by hand from the given local address (so that haproxy sees a client
+     * other than itself), optionally claiming another address in X-Forwarded-For; returns the
+     * response's head and closes the socket.
+     */
+    private static String upgradeFrom(String localAddress, String target, String claimedAddress) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", lbPort), 5000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + (claimedAddress == null ? "" : "X-Forwarded-For: " + claimedAddress + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int read;
+            while (head.indexOf("\r\n\r\n") < 0 && (read = in.read()) >= 0) {
+                head.append((char) read);
+            }
+            return head.toString();
+        }
+    }
+
+    private List<String> accessLogLines() {
+        try (Stream<Path> files = Files.list(accessLogs)) {
+            List<String> lines = new ArrayList<>();
+            for (Path file : files.toList()) {
+                lines.addAll(lines(file));
+            }
+            return lines;
+        } catch (IOException unreadable) {
+            throw new IllegalStateException(unreadable);
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException unreadable) {
+            throw new IllegalStateException(unreadable);
+        }
+    }
+
+    private static String awaitLine(Supplier<List<String>> lines,
+            Predicate<String> wanted) {
+        long deadline = System.nanoTime() + CHECK_SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : lines.get()) {
+                if (wanted.test(line)) {
+                    return line;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(interrupted);
+            }
+        }
+        throw new AssertionError("no such log line within " + CHECK_SETTLE + " in " + lines.get());
     }
 
     private static void await(String what, BooleanSupplier condition) {
