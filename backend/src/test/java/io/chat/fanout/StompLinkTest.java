@@ -87,7 +87,8 @@ class StompLinkTest {
         connect.setLogin(login);
         connect.setPasscode(passcode);
         connect.setHost("/");
-        return new StompLink("test", client, connect, scheduler, session -> {
+        return new StompLink("test", RelayNodes.of(new BrokerSettings.Address("127.0.0.1", port), client), connect,
+                scheduler, session -> {
         }, new StompLink.Watcher() {
             @Override
             public void connected(StompLink link) {
