@@ -17,8 +17,10 @@ import org.springframework.scheduling.TaskScheduler;
 /**
  * One long-lived STOMP connection to RabbitMQ that heals itself: when it drops, or cannot be opened,
  * it is tried again with exponential backoff, on the next node of a cluster when there are several
- * ({@link RelayNodes}), and {@code onConnected} runs on every new session (to restore subscriptions). It reports each change to a {@link Watcher}, which decides what to log:
- * the link itself logs retries at DEBUG only, so an outage costs one line, not one per attempt.
+ * ({@link RelayNodes}), and {@code onConnected} runs on every new session (to restore
+ * subscriptions). It reports each change to a {@link Watcher}, which decides what to log: the link
+ * itself logs retries at DEBUG only, so an outage costs one line, not one per attempt (and one
+ * {@code broker.link_failover} line when a connection is lost and the link moves to another node).
  *
  * <p>Spring's STOMP client reports a failed connect twice (the connect future and the session
  * handler) and may report a lost connection late; each connect is therefore numbered, and news of
