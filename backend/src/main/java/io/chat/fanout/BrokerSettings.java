@@ -74,7 +74,8 @@ public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue 
                 return new Address(host, Integer.parseInt(hostAndPort.substring(colon + 1)));
             } catch (NumberFormatException notAPort) {
                 throw new IllegalArgumentException("chat.broker.relay.addresses: '" + hostAndPort
-                        + "' has no port number (write e.g. rabbit-1:61613,rabbit-2:61613)", notAPort);
+                        + "' is not host:port, its port is no number (write e.g. rabbit-1:61613,rabbit-2:61613)",
+                        notAPort);
             }
         }
 
