@@ -1,11 +1,15 @@
 package io.chat.fanout;
 
+import java.util.regex.Pattern;
+
 import org.springframework.messaging.simp.stomp.StompHeaders;
 
 /**
  * How a {@link ChatEvent} travels through RabbitMQ: the frame text is the body, the rest are STOMP
  * headers (RabbitMQ keeps custom headers). Each chat is a routing key on {@code amq.topic}, written
- * with dots as RabbitMQ's STOMP plugin expects: {@code /topic/chat.42}.
+ * with dots as RabbitMQ's STOMP plugin expects: {@code /topic/chat.42}, or with a deployment's
+ * {@code chat.broker.relay.destination-prefix} in front, {@code /topic/prod.chat.42}: deployments
+ * sharing a broker then bind to disjoint routing keys and never see each other's events.
  */
 final class ChatEventCodec {
 
@@ -13,18 +17,42 @@ final class ChatEventCodec {
     private static final String AUDIENCE = "chat-audience";
     private static final String USER = "chat-user";
     private static final String SEQ = "chat-seq";
-    private static final String TOPIC_PREFIX = "/topic/chat.";
+    /** Words of a routing key, without the topic wildcards {@code *} and {@code #} that would widen a binding. */
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+
+    private final String prefix;
+    private final String topicPrefix;
+
+    /** @param destinationPrefix empty, or dot-separated words such as {@code prod} or {@code eu.prod} */
+    ChatEventCodec(String destinationPrefix) {
+        String words = destinationPrefix == null ? "" : destinationPrefix.strip();
+        if (words.endsWith(".")) {
+            words = words.substring(0, words.length() - 1);
+        }
+        if (!words.isEmpty() && (!PREFIX.matcher(words).matches() || words.equals("amq") || words.startsWith("amq."))) {
+            throw new IllegalArgumentException("chat.broker.relay.destination-prefix '" + destinationPrefix
+                    + "' is not a routing-key prefix: use letters, digits, '-' and '_', words separated by dots "
+                    + "(e.g. prod or eu.prod), not beginning with amq (RabbitMQ reserves it for its own queues)");
+        }
+        this.prefix = words;
+        this.topicPrefix = "/topic/" + (words.isEmpty() ? "" : words + ".") + "chat.";
+    }
+
+    /** The prefix as it is put before routing keys (and queue names): empty, or words without a trailing dot. */
+    String prefix() {
+        return prefix;
+    }
+
+    String destination(long chatId) {
+        return topicPrefix + chatId;
+    }
+
     /** Every chat's routing key: RabbitMQ's topic wildcard for one word. */
-    static final String EVERY_CHAT = TOPIC_PREFIX + "*";
-
-    private ChatEventCodec() {
+    String everyChat() {
+        return topicPrefix + "*";
     }
 
-    static String destination(long chatId) {
-        return TOPIC_PREFIX + chatId;
-    }
-
-    static StompHeaders headers(ChatEvent event, String origin) {
+    StompHeaders headers(ChatEvent event, String origin) {
         StompHeaders headers = new StompHeaders();
         headers.setDestination(destination(event.chatId()));
         headers.set(ORIGIN, origin);
@@ -34,15 +62,15 @@ final class ChatEventCodec {
         return headers;
     }
 
-    /** @return the event, or null for a frame that is not one of ours */
-    static ChatEvent event(StompHeaders headers, String body) {
+    /** @return the event, or null for a frame that is not one of ours (or of another deployment) */
+    ChatEvent event(StompHeaders headers, String body) {
         String destination = headers.getDestination();
         String audience = headers.getFirst(AUDIENCE);
-        if (destination == null || audience == null || !destination.startsWith(TOPIC_PREFIX)) {
+        if (destination == null || audience == null || !destination.startsWith(topicPrefix)) {
             return null;
         }
         try {
-            return new ChatEvent(Long.parseLong(destination.substring(TOPIC_PREFIX.length())),
+            return new ChatEvent(Long.parseLong(destination.substring(topicPrefix.length())),
                     ChatEvent.Audience.valueOf(audience), Long.parseLong(headers.getFirst(USER)),
                     Long.parseLong(headers.getFirst(SEQ)), body == null ? "" : body);
         } catch (RuntimeException malformed) {

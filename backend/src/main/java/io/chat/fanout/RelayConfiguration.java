@@ -1,5 +1,7 @@
 package io.chat.fanout;
 
+import java.util.List;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -9,6 +11,8 @@ import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.scheduling.TaskScheduler;
 
+import io.chat.system.ClusterSettings;
+
 /** Relay mode: fan-out through RabbitMQ's STOMP plugin, over reactor-netty. */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "chat.broker.mode", havingValue = "relay")
@@ -17,32 +21,37 @@ class RelayConfiguration {
     /** STOMP heartbeats both ways: a dead broker or network is noticed within about two periods. */
     private static final long[] HEARTBEAT_MILLIS = {10_000, 10_000};
 
+    /** One STOMP client per node; a client opens its threads only once a link uses its node. */
     @Bean(destroyMethod = "shutdown")
-    RelayStompClient stompClient(BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
-        RelayStompClient client = new RelayStompClient(settings.relay().host(), settings.relay().port());
-        client.setMessageConverter(new StringMessageConverter());
-        client.setTaskScheduler(scheduler);
-        client.setDefaultHeartbeat(HEARTBEAT_MILLIS);
-        return client;
+    RelayNodes relayNodes(BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
+        List<RelayNodes.Node> nodes = settings.relay().nodes().stream().map(address -> {
+            RelayStompClient client = new RelayStompClient(address.host(), address.port());
+            client.setMessageConverter(new StringMessageConverter());
+            client.setTaskScheduler(scheduler);
+            client.setDefaultHeartbeat(HEARTBEAT_MILLIS);
+            return new RelayNodes.Node(address, client);
+        }).toList();
+        return new RelayNodes(nodes);
     }
 
     @Bean
-    StompRelayChatEventBus chatEventBus(@Lazy ChatEventListener listener, RelayStompClient client,
-            BrokerSettings settings, @Qualifier("taskScheduler") TaskScheduler scheduler) {
+    StompRelayChatEventBus chatEventBus(@Lazy ChatEventListener listener, RelayNodes nodes, BrokerSettings settings,
+            ClusterSettings cluster, @Qualifier("taskScheduler") TaskScheduler scheduler) {
         BrokerSettings.Relay relay = settings.relay();
-        String address = relay.host() + ":" + relay.port();
-        return new StompRelayChatEventBus(listener, address, relay.subscriptions(), (name, onConnected, watcher) -> {
-            StompHeaders connect = new StompHeaders();
-            connect.setLogin(relay.login());
-            connect.setPasscode(relay.passcode());
-            // RabbitMQ refuses a CONNECT without the virtual host
-            connect.setHost(relay.virtualHost());
-            return new StompLink(name, client, connect, scheduler, onConnected, watcher);
-        });
+        ChatEventCodec codec = new ChatEventCodec(relay.destinationPrefix());
+        return new StompRelayChatEventBus(listener, cluster.instanceId(), nodes.toString(), relay.subscriptions(),
+                codec, (name, onConnected, watcher) -> {
+                    StompHeaders connect = new StompHeaders();
+                    connect.setLogin(relay.login());
+                    connect.setPasscode(relay.passcode());
+                    // RabbitMQ refuses a CONNECT without the virtual host
+                    connect.setHost(relay.virtualHost());
+                    return new StompLink(name, nodes, connect, scheduler, onConnected, watcher);
+                });
     }
 
     @Bean
-    BrokerHealthIndicator brokerHealthIndicator(StompRelayChatEventBus bus, BrokerSettings settings) {
-        return new BrokerHealthIndicator(bus, settings);
+    BrokerHealthIndicator brokerHealthIndicator(StompRelayChatEventBus bus, RelayNodes nodes) {
+        return new BrokerHealthIndicator(bus, nodes.toString());
     }
 }

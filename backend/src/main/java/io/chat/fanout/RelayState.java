@@ -2,6 +2,7 @@ package io.chat.fanout;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +24,17 @@ final class RelayState implements StompLink.Watcher {
     private final String origin;
     private final BooleanSupplier allLinksUp;
     private final IntSupplier subscriptions;
+    /** Which node each link uses: after a failover, the line that says the relay is back names the new one. */
+    private final Supplier<String> nodes;
     private Reported reported = Reported.NOTHING;
 
-    RelayState(String relayAddress, String origin, BooleanSupplier allLinksUp, IntSupplier subscriptions) {
+    RelayState(String relayAddress, String origin, BooleanSupplier allLinksUp, IntSupplier subscriptions,
+            Supplier<String> nodes) {
         this.relayAddress = relayAddress;
         this.origin = origin;
         this.allLinksUp = allLinksUp;
         this.subscriptions = subscriptions;
+        this.nodes = nodes;
     }
 
     @Override
@@ -46,11 +51,11 @@ final class RelayState implements StompLink.Watcher {
             reported = Reported.UP;
         }
         if (before == Reported.DOWN) {
-            log.info("broker.relay_up relay={} origin={} chats={}: cross-instance fan-out is back, subscriptions "
-                    + "restored", relayAddress, origin, subscriptions.getAsInt());
+            log.info("broker.relay_up relay={} origin={} {} chats={}: cross-instance fan-out is back, "
+                    + "subscriptions restored", relayAddress, origin, nodes.get(), subscriptions.getAsInt());
         } else {
-            log.info("broker.relay_up relay={} origin={}: cross-instance fan-out through RabbitMQ", relayAddress,
-                    origin);
+            log.info("broker.relay_up relay={} origin={} {}: cross-instance fan-out through RabbitMQ", relayAddress,
+                    origin, nodes.get());
         }
     }
 

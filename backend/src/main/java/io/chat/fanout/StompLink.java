@@ -16,9 +16,11 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * One long-lived STOMP connection to RabbitMQ that heals itself: when it drops, or cannot be opened,
- * it is tried again with exponential backoff, and {@code onConnected} runs on every new session (to
- * restore subscriptions). It reports each change to a {@link Watcher}, which decides what to log:
- * the link itself logs retries at DEBUG only, so an outage costs one line, not one per attempt.
+ * it is tried again with exponential backoff, on the next node of a cluster when there are several
+ * ({@link RelayNodes}), and {@code onConnected} runs on every new session (to restore
+ * subscriptions). It reports each change to a {@link Watcher}, which decides what to log: the link
+ * itself logs retries at DEBUG only, so an outage costs one line, not one per attempt (and one
+ * {@code broker.link_failover} line when a connection is lost and the link moves to another node).
  *
  * <p>Spring's STOMP client reports a failed connect twice (the connect future and the session
  * handler) and may report a lost connection late; each connect is therefore numbered, and news of
@@ -46,7 +48,7 @@ final class StompLink {
     }
 
     private final String name;
-    private final RelayStompClient client;
+    private final RelayNodes nodes;
     private final StompHeaders connectHeaders;
     private final TaskScheduler scheduler;
     private final Consumer<StompSession> onConnected;
@@ -57,14 +59,16 @@ final class StompLink {
     private long attempt;
     private boolean running;
     private Duration nextRetry = FIRST_RETRY;
+    /** Index of the node the current or next attempt goes to. Guarded by lock. */
+    private int node;
     /** The last ERROR frame of the broker on the current attempt, to say why it closed. Guarded by lock. */
     private String brokerError;
     private volatile StompSession session;
 
-    StompLink(String name, RelayStompClient client, StompHeaders connectHeaders, TaskScheduler scheduler,
+    StompLink(String name, RelayNodes nodes, StompHeaders connectHeaders, TaskScheduler scheduler,
             Consumer<StompSession> onConnected, Watcher watcher) {
         this.name = name;
-        this.client = client;
+        this.nodes = nodes;
         this.connectHeaders = connectHeaders;
         this.scheduler = scheduler;
         this.onConnected = onConnected;
@@ -73,6 +77,13 @@ final class StompLink {
 
     String name() {
         return name;
+    }
+
+    /** The node this link is connected to, or is trying next. */
+    BrokerSettings.Address node() {
+        synchronized (lock) {
+            return nodes.get(node).address();
+        }
     }
 
     void start() {
@@ -111,16 +122,18 @@ final class StompLink {
 
     private void connect() {
         long current;
+        RelayNodes.Node target;
         synchronized (lock) {
             if (!running || session != null) {
                 return;
             }
             current = ++attempt;
             brokerError = null;
+            target = nodes.get(node);
         }
-        log.debug("broker.link_connecting link={} attempt={}", name, current);
+        log.debug("broker.link_connecting link={} node={} attempt={}", name, target.address(), current);
         try {
-            client.connectAsync(connectHeaders, new Handler(current)).whenComplete((connected, failure) -> {
+            target.client().connectAsync(connectHeaders, new Handler(current)).whenComplete((connected, failure) -> {
                 if (failure != null) {
                     failed(current, failure);
                 }
@@ -157,7 +170,7 @@ final class StompLink {
             }
             return;
         }
-        log.debug("broker.link_connected link={} attempt={}", name, current);
+        log.debug("broker.link_connected link={} node={} attempt={}", name, node(), current);
         onConnected.accept(connected);
         watcher.connected(this);
     }
@@ -165,21 +178,33 @@ final class StompLink {
     private void failed(long current, Throwable cause) {
         Duration delay;
         String reason;
+        BrokerSettings.Address from;
+        BrokerSettings.Address next;
+        boolean lost;
         synchronized (lock) {
             if (current != attempt) {
                 return; // already handled, or news of an attempt given up
             }
             attempt++;
+            lost = session != null;
             session = null;
-            reason = cause.toString() + (brokerError == null ? "" : " (broker: " + brokerError + ")");
+            from = nodes.get(node).address();
+            reason = from + ": " + cause + (brokerError == null ? "" : " (broker: " + brokerError + ")");
             if (!running) {
                 return;
             }
+            // the next attempt goes to the next node: a node that went down is left at once
+            node = (node + 1) % nodes.size();
+            next = nodes.get(node).address();
             delay = nextRetry;
             Duration doubled = nextRetry.multipliedBy(2);
             nextRetry = doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;
         }
-        log.debug("broker.link_retry link={} in={}ms: {}", name, delay.toMillis(), reason);
+        log.debug("broker.link_retry link={} node={} in={}ms: {}", name, next, delay.toMillis(), reason);
+        if (lost && !next.equals(from)) {
+            // once per lost connection; the attempts of an outage of every node stay at DEBUG
+            log.info("broker.link_failover link={} from={} to={}: {}", name, from, next, reason);
+        }
         watcher.failed(this, reason);
         scheduler.schedule(this::connect, Instant.now().plus(delay));
     }

@@ -36,13 +36,23 @@ import org.springframework.messaging.simp.stomp.StompSession;
  * queue); or once to every chat ({@code /topic/chat.*}: one queue per instance, nothing to do in the
  * broker when sockets open and close, and every instance receives every chat's events, dropping
  * those of chats it has no session in).
+ *
+ * <p>What an operator sees in RabbitMQ's console: each subscription's queue is named after the
+ * deployment's prefix, the instance and the chat ({@link RelayQueueNames}); it is auto-deleted, so
+ * it goes away with its subscription or its connection. Events are tagged with the configured
+ * instance id ({@code chat.cluster.instance-id}), the same id that names the queues and the
+ * instance's log lines.
  */
 final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StompRelayChatEventBus.class);
+    /** The STOMP plugin's SUBSCRIBE header that names the queue of a topic subscription. */
+    private static final String QUEUE_NAME = "x-queue-name";
 
     private final ChatEventListener listener;
     private final String instanceId;
+    private final ChatEventCodec codec;
+    private final RelayQueueNames queueNames;
     private final StompLink publisher;
     private final StompLink subscriber;
     /** Chats with a local session; guarded by itself, as is {@code active}. */
@@ -56,15 +66,19 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     private CompletableFuture<Void> allChatsRouted = CompletableFuture.completedFuture(null);
     private volatile boolean running;
 
-    StompRelayChatEventBus(ChatEventListener listener, String relayAddress, BrokerSettings.Subscriptions subscriptions,
-            StompLinkFactory links) {
+    /**
+     * @param instanceId tags this instance's events so that it can drop its own echo, and names its
+     *     queues: instances must not share one
+     */
+    StompRelayChatEventBus(ChatEventListener listener, String instanceId, String relayAddresses,
+            BrokerSettings.Subscriptions subscriptions, ChatEventCodec codec, StompLinkFactory links) {
         this.listener = listener;
         this.everyChat = subscriptions == BrokerSettings.Subscriptions.EVERY_CHAT;
-        // Names this instance's events so that it can drop its own echo. Random at each start rather
-        // than chat.cluster.instance-id: two instances configured with the same id by mistake would
-        // otherwise silently drop each other's events.
-        this.instanceId = UUID.randomUUID().toString();
-        this.state = new RelayState(relayAddress, instanceId, this::isConnected, this::subscriptionCount);
+        this.instanceId = instanceId;
+        this.codec = codec;
+        this.queueNames = new RelayQueueNames(codec.prefix(), instanceId);
+        this.state = new RelayState(relayAddresses, instanceId, this::isConnected, this::subscriptionCount,
+                this::nodes);
         this.publisher = links.link("publisher", session -> {
         }, state);
         this.subscriber = links.link("subscriber", this::restoreSubscriptions, state);
@@ -87,7 +101,7 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
             return; // logged once by RelayState; other instances read it from the database
         }
         try {
-            session.send(ChatEventCodec.headers(event, instanceId), event.frame());
+            session.send(codec.headers(event, instanceId), event.frame());
         } catch (RuntimeException lost) {
             log.debug("broker.publish_failed chat={}: {}", event.chatId(), lost.toString());
         }
@@ -144,6 +158,24 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         return instanceId;
     }
 
+    /** The RabbitMQ node each link is connected to, or is trying next. */
+    String nodes() {
+        return "publisher=" + publisher.node() + " subscriber=" + subscriber.node();
+    }
+
+    BrokerSettings.Address publisherNode() {
+        return publisher.node();
+    }
+
+    BrokerSettings.Address subscriberNode() {
+        return subscriber.node();
+    }
+
+    /** What the names of this instance's queues begin with. */
+    String queuePrefix() {
+        return queueNames.instancePrefix();
+    }
+
     int subscriptionCount() {
         synchronized (wanted) {
             return wanted.size();
@@ -177,7 +209,8 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     /** Subscribes with a receipt, so that callers can wait until the broker routes the chat to us. */
     private CompletableFuture<Void> subscribeOn(StompSession session, long chatId) {
         CompletableFuture<Void> routed = new CompletableFuture<>();
-        Subscribed subscribed = subscribeWithReceipt(session, ChatEventCodec.destination(chatId), routed);
+        Subscribed subscribed = subscribeWithReceipt(session, codec.destination(chatId), queueNames.chat(chatId),
+                routed);
         if (subscribed != null) {
             active.put(chatId, subscribed);
         }
@@ -188,24 +221,28 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     private CompletableFuture<Void> subscribeToEveryChat(StompSession session) {
         if (allChats == null || allChats.session() != session) {
             CompletableFuture<Void> routed = new CompletableFuture<>();
-            allChats = subscribeWithReceipt(session, ChatEventCodec.EVERY_CHAT, routed);
+            allChats = subscribeWithReceipt(session, codec.everyChat(), queueNames.everyChat(), routed);
             allChatsRouted = routed;
         }
         return allChatsRouted;
     }
 
     /** @return the subscription, or null when the session was lost (then restored on reconnection) */
-    private Subscribed subscribeWithReceipt(StompSession session, String destination, CompletableFuture<Void> routed) {
+    private Subscribed subscribeWithReceipt(StompSession session, String destination, String queue,
+            CompletableFuture<Void> routed) {
         try {
             StompHeaders headers = new StompHeaders();
             headers.setDestination(destination);
+            // RabbitMQ's STOMP plugin names the queue it declares for a topic subscription after this
+            // header; the queue stays what the plugin makes for /topic: non-durable, auto-deleted
+            headers.set(QUEUE_NAME, queue);
             headers.setReceipt("sub-" + UUID.randomUUID());
             StompSession.Subscription subscription = session.subscribe(headers, new Inbound());
             subscription.addReceiptTask(() -> routed.complete(null));
             subscription.addReceiptLostTask(() -> routed.complete(null));
             return new Subscribed(session, subscription);
         } catch (RuntimeException lost) {
-            log.debug("broker.subscribe_failed destination={}: {}", destination, lost.toString());
+            log.debug("broker.subscribe_failed destination={} queue={}: {}", destination, queue, lost.toString());
             routed.complete(null);
             return null;
         }
@@ -243,7 +280,7 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
             if (instanceId.equals(headers.getFirst(ChatEventCodec.ORIGIN))) {
                 return; // already delivered locally when it was published
             }
-            ChatEvent event = ChatEventCodec.event(headers, (String) payload);
+            ChatEvent event = codec.event(headers, (String) payload);
             if (event != null) {
                 listener.onEvent(event);
             }

@@ -1,12 +1,15 @@
 package io.chat.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 
 /** The wire form of a chat event: the frame as the body, the rest as headers, the chat as routing key. */
 class ChatEventCodecTest {
+
+    final ChatEventCodec codec = new ChatEventCodec("");
 
     @Test
     void everyAudienceSurvivesTheTrip() {
@@ -16,10 +19,10 @@ class ChatEventCodecTest {
                 ChatEvent.transientToOthers(42, 7, "{\"type\":\"typing\"}"),
                 ChatEvent.revoked(42, 8),
                 ChatEvent.membershipChanged(42, 8)}) {
-            StompHeaders headers = ChatEventCodec.headers(event, "origin-1");
+            StompHeaders headers = codec.headers(event, "origin-1");
             assertThat(headers.getDestination()).isEqualTo("/topic/chat.42");
             assertThat(headers.getFirst(ChatEventCodec.ORIGIN)).isEqualTo("origin-1");
-            assertThat(ChatEventCodec.event(headers, event.frame())).isEqualTo(event);
+            assertThat(codec.event(headers, event.frame())).isEqualTo(event);
         }
     }
 
@@ -27,12 +30,45 @@ class ChatEventCodecTest {
     void framesThatAreNotChatEventsAreIgnored() {
         StompHeaders foreign = new StompHeaders();
         foreign.setDestination("/topic/chat.42");
-        assertThat(ChatEventCodec.event(foreign, "x")).isNull();
-        StompHeaders malformed = ChatEventCodec.headers(ChatEvent.revoked(42, 8), "o");
+        assertThat(codec.event(foreign, "x")).isNull();
+        StompHeaders malformed = codec.headers(ChatEvent.revoked(42, 8), "o");
         malformed.set("chat-user", "not a number");
-        assertThat(ChatEventCodec.event(malformed, "")).isNull();
-        StompHeaders otherTopic = ChatEventCodec.headers(ChatEvent.revoked(42, 8), "o");
+        assertThat(codec.event(malformed, "")).isNull();
+        StompHeaders otherTopic = codec.headers(ChatEvent.revoked(42, 8), "o");
         otherTopic.setDestination("/topic/news.1");
-        assertThat(ChatEventCodec.event(otherTopic, "")).isNull();
+        assertThat(codec.event(otherTopic, "")).isNull();
+    }
+
+    @Test
+    void aDestinationPrefixGoesBeforeEveryRoutingKeyAndEventsOfOtherPrefixesAreNotOurs() {
+        ChatEventCodec prod = new ChatEventCodec("eu.prod");
+        ChatEventCodec staging = new ChatEventCodec("staging.");
+        ChatEvent event = ChatEvent.toAll(42, 7, 1, "{}");
+        assertThat(prod.destination(42)).isEqualTo("/topic/eu.prod.chat.42");
+        assertThat(prod.everyChat()).isEqualTo("/topic/eu.prod.chat.*");
+        assertThat(staging.everyChat()).as("a trailing dot is the separator, not a word").isEqualTo(
+                "/topic/staging.chat.*");
+        assertThat(prod.event(prod.headers(event, "o"), "{}")).isEqualTo(event);
+        assertThat(staging.event(prod.headers(event, "o"), "{}")).isNull();
+        assertThat(codec.event(prod.headers(event, "o"), "{}")).isNull();
+        assertThat(prod.event(codec.headers(event, "o"), "{}")).isNull();
+    }
+
+    @Test
+    void aPrefixThatWouldWidenABindingOrNameAReservedQueueIsRefusedAtStart() {
+        for (String bad : new String[] {"prod.*", "#", "a/b", "two words", "a..b", "amq", "amq.prod"}) {
+            assertThatIllegalArgumentException().as(bad).isThrownBy(() -> new ChatEventCodec(bad))
+                    .withMessageContaining("chat.broker.relay.destination-prefix");
+        }
+    }
+
+    @Test
+    void queueNamesCarryThePrefixTheInstanceAndTheChatAndDifferAtEachSubscription() {
+        RelayQueueNames names = new RelayQueueNames("prod", "chat-1");
+        assertThat(names.chat(42)).matches("prod\\.relay\\.chat-1\\.chat\\.42\\.[0-9a-z]{6}");
+        assertThat(names.everyChat()).matches("prod\\.relay\\.chat-1\\.all-chats\\.[0-9a-z]{6}");
+        assertThat(names.chat(42)).isNotEqualTo(names.chat(42));
+        assertThat(new RelayQueueNames("", "pod 7/α:x").chat(1)).startsWith("relay.pod_7___x.chat.1.");
+        assertThat(new RelayQueueNames("", "x".repeat(300)).everyChat()).hasSizeLessThan(255);
     }
 }

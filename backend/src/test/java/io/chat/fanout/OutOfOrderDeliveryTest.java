@@ -118,6 +118,6 @@ class OutOfOrderDeliveryTest {
     /** Publishes a stored event to the chat's topic as an instance named {@code origin} would. */
     private static void publish(long chat, TestUser actor, JsonNode frame, String origin) {
         ChatEvent event = ChatEvent.toAll(chat, actor.id(), frame.get("seq").asLong(), frame.toString());
-        publisher.send(ChatEventCodec.headers(event, origin), event.frame());
+        publisher.send(new ChatEventCodec("").headers(event, origin), event.frame());
     }
 }

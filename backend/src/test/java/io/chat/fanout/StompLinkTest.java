@@ -78,16 +78,47 @@ class StompLinkTest {
         }
     }
 
-    private StompLink link(int port, String login, String passcode) {
+    @Test
+    void aNodeThatCannotBeReachedIsLeftForTheNextOneListed() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        RelayStompClient down = client(closedPort);
+        try {
+            BrokerSettings.Address gone = new BrokerSettings.Address("127.0.0.1", closedPort);
+            BrokerSettings.Address up = new BrokerSettings.Address("127.0.0.1", 61613);
+            RelayNodes nodes = new RelayNodes(List.of(new RelayNodes.Node(gone, down),
+                    new RelayNodes.Node(up, client(61613))));
+            link = link(nodes, "guest", "guest");
+            link.start();
+            awaitUntil(() -> connected.get() == 1, Duration.ofSeconds(5));
+            assertThat(link.node()).isEqualTo(up);
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0)).startsWith("127.0.0.1:" + closedPort + ": ");
+        } finally {
+            down.shutdown();
+        }
+    }
+
+    private RelayStompClient client(int port) {
         client = new RelayStompClient("127.0.0.1", port);
         client.setMessageConverter(new StringMessageConverter());
         client.setTaskScheduler(scheduler);
         client.setDefaultHeartbeat(new long[] {10_000, 10_000});
+        return client;
+    }
+
+    private StompLink link(int port, String login, String passcode) {
+        return link(RelayNodes.of(new BrokerSettings.Address("127.0.0.1", port), client(port)), login, passcode);
+    }
+
+    private StompLink link(RelayNodes nodes, String login, String passcode) {
         StompHeaders connect = new StompHeaders();
         connect.setLogin(login);
         connect.setPasscode(passcode);
         connect.setHost("/");
-        return new StompLink("test", client, connect, scheduler, session -> {
+        return new StompLink("test", nodes, connect, scheduler, session -> {
         }, new StompLink.Watcher() {
             @Override
             public void connected(StompLink link) {

@@ -126,6 +126,26 @@ public final class Rabbit {
         }
     }
 
+    /**
+     * One resource of the management API on 15672 (e.g. {@code /queues}, {@code /connections},
+     * {@code /consumers}), as the console shows it. Its statistics lag by a few seconds.
+     */
+    public static JsonNode management(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + path))
+                    .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+            }
+            return Api.parse(response.body());
+        } catch (IOException failure) {
+            throw new IllegalStateException(failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
     private static List<String> run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
