@@ -1,5 +1,8 @@
 package io.chat.fanout;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
 import org.springframework.messaging.simp.stomp.StompHeaders;
 
 /**
@@ -13,6 +16,8 @@ final class ChatEventCodec {
     private static final String AUDIENCE = "chat-audience";
     private static final String USER = "chat-user";
     private static final String SEQ = "chat-seq";
+    /** When the event was committed, in microseconds since the epoch: for the latency metric only. */
+    private static final String COMMITTED_AT = "chat-committed-at";
     private static final String TOPIC_PREFIX = "/topic/chat.";
     /** Every chat's routing key: RabbitMQ's topic wildcard for one word. */
     static final String EVERY_CHAT = TOPIC_PREFIX + "*";
@@ -31,6 +36,9 @@ final class ChatEventCodec {
         headers.set(AUDIENCE, event.audience().name());
         headers.set(USER, Long.toString(event.userId()));
         headers.set(SEQ, Long.toString(event.seq()));
+        if (event.committedAt() != null) {
+            headers.set(COMMITTED_AT, Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, event.committedAt())));
+        }
         return headers;
     }
 
@@ -44,9 +52,14 @@ final class ChatEventCodec {
         try {
             return new ChatEvent(Long.parseLong(destination.substring(TOPIC_PREFIX.length())),
                     ChatEvent.Audience.valueOf(audience), Long.parseLong(headers.getFirst(USER)),
-                    Long.parseLong(headers.getFirst(SEQ)), body == null ? "" : body);
+                    Long.parseLong(headers.getFirst(SEQ)), body == null ? "" : body, committedAt(headers));
         } catch (RuntimeException malformed) {
             return null;
         }
+    }
+
+    private static Instant committedAt(StompHeaders headers) {
+        String micros = headers.getFirst(COMMITTED_AT);
+        return micros == null ? null : Instant.EPOCH.plus(Long.parseLong(micros), ChronoUnit.MICROS);
     }
 }

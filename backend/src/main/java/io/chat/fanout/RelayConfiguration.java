@@ -42,6 +42,11 @@ class RelayConfiguration {
     }
 
     @Bean
+    RelayMetrics relayMetrics(StompRelayChatEventBus bus) {
+        return new RelayMetrics(bus);
+    }
+
+    @Bean
     BrokerHealthIndicator brokerHealthIndicator(StompRelayChatEventBus bus, BrokerSettings settings) {
         return new BrokerHealthIndicator(bus, settings);
     }

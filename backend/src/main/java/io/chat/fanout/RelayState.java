@@ -1,5 +1,6 @@
 package io.chat.fanout;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
@@ -24,6 +25,8 @@ final class RelayState implements StompLink.Watcher {
     private final BooleanSupplier allLinksUp;
     private final IntSupplier subscriptions;
     private Reported reported = Reported.NOTHING;
+    /** Outages the relay came back from (the metric of reconnects). */
+    private final AtomicLong restored = new AtomicLong();
 
     RelayState(String relayAddress, String origin, BooleanSupplier allLinksUp, IntSupplier subscriptions) {
         this.relayAddress = relayAddress;
@@ -46,12 +49,18 @@ final class RelayState implements StompLink.Watcher {
             reported = Reported.UP;
         }
         if (before == Reported.DOWN) {
+            restored.incrementAndGet();
             log.info("broker.relay_up relay={} origin={} chats={}: cross-instance fan-out is back, subscriptions "
                     + "restored", relayAddress, origin, subscriptions.getAsInt());
         } else {
             log.info("broker.relay_up relay={} origin={}: cross-instance fan-out through RabbitMQ", relayAddress,
                     origin);
         }
+    }
+
+    /** How many times the relay came back after being reported down. */
+    long restored() {
+        return restored.get();
     }
 
     @Override

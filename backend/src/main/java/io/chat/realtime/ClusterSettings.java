@@ -1,6 +1,7 @@
 package io.chat.realtime;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,4 +18,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("chat.cluster")
 public record ClusterSettings(String instanceId, @DefaultValue("15s") Duration claimTtl,
         @DefaultValue("5s") Duration claimRenewInterval) {
+
+    /** Unset: a random id, chosen once, so that the claims, the logs and the metrics name this instance alike. */
+    public ClusterSettings {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = UUID.randomUUID().toString();
+        }
+    }
 }

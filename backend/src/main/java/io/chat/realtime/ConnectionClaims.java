@@ -1,7 +1,6 @@
 package io.chat.realtime;
 
 import java.util.List;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +8,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 /**
  * One connection per user per chat, across every instance, kept in PostgreSQL. A claim is taken
@@ -34,8 +32,7 @@ class ConnectionClaims implements SmartLifecycle {
     ConnectionClaims(JdbcClient jdbc, LocalSessions sessions, ClusterSettings settings) {
         this.jdbc = jdbc;
         this.sessions = sessions;
-        this.instanceId = StringUtils.hasText(settings.instanceId())
-                ? settings.instanceId() : UUID.randomUUID().toString();
+        this.instanceId = settings.instanceId();
         this.ttlMillis = settings.claimTtl().toMillis();
         log.info("cluster.instance id={}", instanceId);
     }
