@@ -120,7 +120,8 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                 attribute(socket, ChatHandshakeInterceptor.LAST_MESSAGE_ID, String.class));
         ChatSession session = new ChatSession(socket.getId(), access.user(), chatId,
                 UsernamePasswordAuthenticationToken.authenticated(access.user(), null, AuthorityUtils.NO_AUTHORITIES),
-                access.expiresAt(), new ChatSession.Socket(new SocketTransport(socket, settings.sendTimeLimit().toMillis(), metrics),
+                access.expiresAt(), new ChatSession.Socket(
+                        new SocketTransport(socket, settings.sendTimeLimit().toMillis(), metrics),
                         closer.closerOf(socket), settings.sendBufferBytes(), settings.sendTimeLimit(),
                         settings.maxFrameBytes()));
         socket.getAttributes().put(SESSION, session);

@@ -43,7 +43,8 @@ enum FrameError {
 
     static FrameError of(String errorText) {
         for (FrameError error : values()) {
-            if (error.text != null && (error.prefix ? errorText.startsWith(error.text) : errorText.equals(error.text))) {
+            if (error.text != null && (error.prefix ? errorText.startsWith(error.text)
+                    : errorText.equals(error.text))) {
                 return error;
             }
         }
