@@ -3,6 +3,9 @@ package io.chat.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
@@ -19,6 +22,7 @@ import io.chat.support.WsClient;
  * and no longer on the public port (which a load balancer exposes); the public port keeps its API,
  * its security and its sockets.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @ChatServerTest
 @TestPropertySource(properties = "management.server.port=0")
 class ManagementPortTest {
@@ -43,6 +47,11 @@ class ManagementPortTest {
         // only what is exposed: no other actuator endpoint, and not the API
         assertThat(management.get("/actuator/env", null).status()).isIn(401, 404);
         assertThat(management.get("/api/users/me/", null).status()).isIn(401, 404);
+    }
+
+    @Test
+    void theStartupLogPointsAtTheManagementPort(CapturedOutput output) {
+        assertThat(output.getAll()).contains("health:      http://localhost:" + managementPort + "/actuator/health");
     }
 
     @Test
