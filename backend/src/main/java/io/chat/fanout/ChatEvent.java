@@ -19,6 +19,7 @@ import java.time.Instant;
  */
 public record ChatEvent(long chatId, Audience audience, long userId, long seq, String frame, Instant committedAt) {
 
+    /** An event without a commit time (see {@link #committedAt(Instant)}). */
     public ChatEvent(long chatId, Audience audience, long userId, long seq, String frame) {
         this(chatId, audience, userId, seq, frame, null);
     }
