@@ -1,5 +1,7 @@
 package io.chat.fanout;
 
+import java.time.Instant;
+
 /**
  * One event of one chat, as it crosses the fan-out: the frame is encoded once, by the publisher,
  * and every receiving session gets the same text.
@@ -10,8 +12,22 @@ package io.chat.fanout;
  * @param seq the event's number in the chat's sequence, or 0 for events outside it (typing, control
  *     events): instances deliver numbered events in this order, once each, and fill gaps from the database
  * @param frame the JSON text frame, or empty for control events
+ * @param committedAt when the change was committed, as the instance that committed it saw it just
+ *     after the commit; it travels beside the frame, never in it, for the event latency metric. Null
+ *     when unknown: events outside the sequence (typing, control events) and events read back from
+ *     the database
  */
-public record ChatEvent(long chatId, Audience audience, long userId, long seq, String frame) {
+public record ChatEvent(long chatId, Audience audience, long userId, long seq, String frame, Instant committedAt) {
+
+    /** An event without a commit time (see {@link #committedAt(Instant)}). */
+    public ChatEvent(long chatId, Audience audience, long userId, long seq, String frame) {
+        this(chatId, audience, userId, seq, frame, null);
+    }
+
+    /** This event, stamped with the time of its commit. */
+    public ChatEvent committedAt(Instant at) {
+        return new ChatEvent(chatId, audience, userId, seq, frame, at);
+    }
 
     /** Who receives an event. */
     public enum Audience {

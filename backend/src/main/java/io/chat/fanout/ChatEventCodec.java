@@ -1,5 +1,7 @@
 package io.chat.fanout;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -17,6 +19,8 @@ final class ChatEventCodec {
     private static final String AUDIENCE = "chat-audience";
     private static final String USER = "chat-user";
     private static final String SEQ = "chat-seq";
+    /** When the event was committed, in microseconds since the epoch: for the latency metric only. */
+    private static final String COMMITTED_AT = "chat-committed-at";
     /** Words of a routing key, without the topic wildcards {@code *} and {@code #} that would widen a binding. */
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
@@ -59,6 +63,9 @@ final class ChatEventCodec {
         headers.set(AUDIENCE, event.audience().name());
         headers.set(USER, Long.toString(event.userId()));
         headers.set(SEQ, Long.toString(event.seq()));
+        if (event.committedAt() != null) {
+            headers.set(COMMITTED_AT, Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, event.committedAt())));
+        }
         return headers;
     }
 
@@ -72,9 +79,14 @@ final class ChatEventCodec {
         try {
             return new ChatEvent(Long.parseLong(destination.substring(topicPrefix.length())),
                     ChatEvent.Audience.valueOf(audience), Long.parseLong(headers.getFirst(USER)),
-                    Long.parseLong(headers.getFirst(SEQ)), body == null ? "" : body);
+                    Long.parseLong(headers.getFirst(SEQ)), body == null ? "" : body, committedAt(headers));
         } catch (RuntimeException malformed) {
             return null;
         }
+    }
+
+    private static Instant committedAt(StompHeaders headers) {
+        String micros = headers.getFirst(COMMITTED_AT);
+        return micros == null ? null : Instant.EPOCH.plus(Long.parseLong(micros), ChronoUnit.MICROS);
     }
 }

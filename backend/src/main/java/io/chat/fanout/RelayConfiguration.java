@@ -51,6 +51,11 @@ class RelayConfiguration {
     }
 
     @Bean
+    RelayMetrics relayMetrics(StompRelayChatEventBus bus) {
+        return new RelayMetrics(bus);
+    }
+
+    @Bean
     BrokerHealthIndicator brokerHealthIndicator(StompRelayChatEventBus bus, RelayNodes nodes) {
         return new BrokerHealthIndicator(bus, nodes.toString());
     }

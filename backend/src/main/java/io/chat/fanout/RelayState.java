@@ -1,5 +1,6 @@
 package io.chat.fanout;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -27,6 +28,8 @@ final class RelayState implements StompLink.Watcher {
     /** Which node each link uses: after a failover, the line that says the relay is back names the new one. */
     private final Supplier<String> nodes;
     private Reported reported = Reported.NOTHING;
+    /** Outages the relay came back from (the metric of reconnects). */
+    private final AtomicLong restored = new AtomicLong();
 
     RelayState(String relayAddress, String origin, BooleanSupplier allLinksUp, IntSupplier subscriptions,
             Supplier<String> nodes) {
@@ -51,12 +54,18 @@ final class RelayState implements StompLink.Watcher {
             reported = Reported.UP;
         }
         if (before == Reported.DOWN) {
+            restored.incrementAndGet();
             log.info("broker.relay_up relay={} origin={} {} chats={}: cross-instance fan-out is back, "
                     + "subscriptions restored", relayAddress, origin, nodes.get(), subscriptions.getAsInt());
         } else {
             log.info("broker.relay_up relay={} origin={} {}: cross-instance fan-out through RabbitMQ", relayAddress,
                     origin, nodes.get());
         }
+    }
+
+    /** How many times the relay came back after being reported down. */
+    long restored() {
+        return restored.get();
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -65,6 +66,8 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     private Subscribed allChats;
     private CompletableFuture<Void> allChatsRouted = CompletableFuture.completedFuture(null);
     private volatile boolean running;
+    /** Events not handed to the broker (link down, or the send failed): other instances read them from the database. */
+    private final LongAdder publishFailures = new LongAdder();
 
     /**
      * @param instanceId tags this instance's events so that it can drop its own echo, and names its
@@ -98,11 +101,13 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         listener.onEvent(event);
         StompSession session = publisher.session();
         if (session == null) {
+            publishFailures.increment();
             return; // logged once by RelayState; other instances read it from the database
         }
         try {
             session.send(codec.headers(event, instanceId), event.frame());
         } catch (RuntimeException lost) {
+            publishFailures.increment();
             log.debug("broker.publish_failed chat={}: {}", event.chatId(), lost.toString());
         }
     }
@@ -151,6 +156,16 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
 
     boolean subscriberConnected() {
         return subscriber.isConnected();
+    }
+
+    /** Events not handed to the broker since the start. */
+    long publishFailures() {
+        return publishFailures.sum();
+    }
+
+    /** Times the relay came back after an outage since the start. */
+    long reconnects() {
+        return state.restored();
     }
 
     /** The id this instance tags its events with, as its log lines name it. */

@@ -54,6 +54,7 @@ public class MessageService implements ChatActivity, DisposableBean {
     private final ChatEventLog eventLog;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final MessageMetrics metrics;
     /** Stores batches: one thread per chat with sends queued, at most this many at once. */
     private static final int STORERS = 16;
     private final ExecutorService storers = Executors.newFixedThreadPool(STORERS,
@@ -61,7 +62,9 @@ public class MessageService implements ChatActivity, DisposableBean {
     private final SendBatches batches = new SendBatches(this::storeBatch, storers);
 
     MessageService(ChatMessageRepository messages, MessageWrites writes, UserDirectory users, MessageLimits limits,
-            ChatEventLog eventLog, ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
+            ChatEventLog eventLog, ApplicationEventPublisher events, PlatformTransactionManager transactionManager,
+            MessageMetrics metrics) {
+        this.metrics = metrics;
         this.messages = messages;
         this.writes = writes;
         this.users = users;
@@ -114,6 +117,7 @@ public class MessageService implements ChatActivity, DisposableBean {
             } else if (outcome instanceof Sent sent) {
                 batch.get(i).result().complete(sent);
             } else {
+                metrics.answered(outcome);
                 batch.get(i).result().completeExceptionally((RuntimeException) outcome);
             }
         }

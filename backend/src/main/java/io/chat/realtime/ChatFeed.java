@@ -260,7 +260,7 @@ final class ChatFeed {
      * @return the sessions whose writer is idle, to be flushed once the lock is let go
      */
     private List<ChatSession> deliver(ChatEvent event, List<ChatSession> toFlush) {
-        OutboundFrame frame = OutboundFrame.of(event.frame());
+        OutboundFrame frame = OutboundFrame.of(event);
         boolean others = event.audience() == ChatEvent.Audience.OTHERS;
         for (ChatSession session : sessions) {
             if (others && session.userId() == event.userId()) {

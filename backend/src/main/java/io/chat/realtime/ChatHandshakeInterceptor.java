@@ -23,12 +23,15 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
     static final String TOKEN = "chat.token";
     static final String LAST_MESSAGE_ID = "chat.lastMessageId";
     static final String SINCE_SEQ = "chat.sinceSeq";
+    /** When the upgrade request came in (System.nanoTime()), for the open latency metric. */
+    static final String UPGRADE_STARTED = "chat.upgradeStarted";
 
     private static final String BEARER = "Bearer ";
 
     @Override
     public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
             Map<String, Object> attributes) {
+        attributes.put(UPGRADE_STARTED, System.nanoTime());
         Long chatId = chatId(request.getURI().getPath());
         if (chatId != null) {
             attributes.put(CHAT_ID, chatId);

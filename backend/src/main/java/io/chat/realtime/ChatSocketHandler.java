@@ -1,5 +1,6 @@
 package io.chat.realtime;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -59,12 +60,13 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     private final WebSocketSettings settings;
     private final SessionCloser closer;
     private final ConnectionTakeover takeover;
+    private final RealtimeMetrics metrics;
 
     ChatSocketHandler(AccessTokenVerifier tokens, ConnectionClaims claims,
             LocalSessions sessions, SessionRecovery recovery, InboundFrameParser parser,
             SubscribableChannel inboundFrameChannel, ServerFrames frames, ChatEventBus bus,
             @Qualifier("taskScheduler") TaskScheduler scheduler,
-            WebSocketSettings settings, SessionCloser closer, ConnectionTakeover takeover) {
+            WebSocketSettings settings, SessionCloser closer, ConnectionTakeover takeover, RealtimeMetrics metrics) {
         this.tokens = tokens;
         this.claims = claims;
         this.sessions = sessions;
@@ -77,6 +79,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         this.settings = settings;
         this.closer = closer;
         this.takeover = takeover;
+        this.metrics = metrics;
     }
 
     @Override
@@ -86,7 +89,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             access = tokens.verify(attribute(socket, ChatHandshakeInterceptor.TOKEN, String.class));
         } catch (InvalidToken invalid) {
             log.info("ws.auth_failed session={} reason={}", socket.getId(), invalid.getMessage());
-            socket.close(CloseCodes.INVALID_TOKEN);
+            refuse(socket, CloseCodes.INVALID_TOKEN);
             return;
         }
         long userId = access.user().id();
@@ -96,7 +99,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         if (local != null && takeover.probeHere(chatId, local.id())) {
             // answered from memory: the rule holds here even while the claims table is being restored
             log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
-            socket.close(CloseCodes.ALREADY_CONNECTED);
+            refuse(socket, CloseCodes.ALREADY_CONNECTED);
             return;
         }
         ConnectionClaims.Admission admission = chatId == null
@@ -104,13 +107,13 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                 : claims.admit(chatId, userId, socket.getId());
         if (admission.outcome() == ConnectionClaims.Outcome.NOT_PARTICIPANT) {
             log.info("ws.access_denied session={} user={} chat={}", socket.getId(), userId, chatId);
-            socket.close(CloseCodes.ACCESS_DENIED);
+            refuse(socket, CloseCodes.ACCESS_DENIED);
             return;
         }
         if (admission.outcome() == ConnectionClaims.Outcome.ALREADY_CONNECTED
                 && !takeover.takeOverIfDead(chatId, userId, socket.getId(), admission)) {
             log.info("ws.already_connected session={} user={} chat={}", socket.getId(), userId, chatId);
-            socket.close(CloseCodes.ALREADY_CONNECTED);
+            refuse(socket, CloseCodes.ALREADY_CONNECTED);
             return;
         }
         RecoveryRequest recovery = RecoveryRequest.of(
@@ -118,31 +121,46 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
                 attribute(socket, ChatHandshakeInterceptor.LAST_MESSAGE_ID, String.class));
         ChatSession session = new ChatSession(socket.getId(), access.user(), chatId,
                 UsernamePasswordAuthenticationToken.authenticated(access.user(), null, AuthorityUtils.NO_AUTHORITIES),
-                access.expiresAt(), new ChatSession.Socket(new SocketTransport(socket, settings.sendTimeLimit().toMillis()),
+                access.expiresAt(), new ChatSession.Socket(
+                        new SocketTransport(socket, settings.sendTimeLimit().toMillis(), metrics),
                         closer.closerOf(socket), settings.sendBufferBytes(), settings.sendTimeLimit(),
                         settings.maxFrameBytes()));
         socket.getAttributes().put(SESSION, session);
         try {
-            open(session, admission.lastSeq(), recovery, admissionStarted);
+            if (open(session, admission.lastSeq(), recovery, admissionStarted)) {
+                Long upgradeStarted = attribute(socket, ChatHandshakeInterceptor.UPGRADE_STARTED, Long.class);
+                metrics.opened(upgradeStarted == null ? admissionStarted : upgradeStarted);
+            } else {
+                metrics.refused(CloseCodes.ACCESS_DENIED);
+            }
         } catch (RuntimeException failure) {
             log.error("ws.open_failed session={} user={} chat={}", session.id(), userId, chatId, failure);
+            metrics.refused(CloseCodes.SERVER_ERROR);
             session.close(CloseCodes.SERVER_ERROR);
         }
+    }
+
+    /** Closes a socket refused at open, before it became a session. */
+    private void refuse(WebSocketSession socket, CloseStatus status) throws IOException {
+        metrics.refused(status);
+        socket.close(status);
     }
 
     /**
      * Joins the chat's feed, greets, replays what the client asked for, and lets live events
      * through. Everything up to the session's start number is replayed from the database, every
      * later event comes through the feed (held back until the replay is out): no gap, no repeat.
+     *
+     * @return false when the user was removed from the chat meanwhile and the session is closed with 4403
      */
-    private void open(ChatSession session, long committed, RecoveryRequest recovery, long admissionStarted) {
+    private boolean open(ChatSession session, long committed, RecoveryRequest recovery, long admissionStarted) {
         LocalSessions.Joined joined = sessions.add(session, committed);
         if (sessions.revokedSince(session.chatId(), session.userId(), admissionStarted)) {
             // removed after the database admitted it, before it joined: its removal found no session
             log.info("ws.access_denied session={} user={} chat={} reason=removed_while_opening", session.id(),
                     session.userId(), session.chatId());
             session.close(CloseCodes.ACCESS_DENIED);
-            return;
+            return false;
         }
         awaitRouting(joined.routed());
         long start = joined.start();
@@ -152,7 +170,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             scheduleExpiry(session);
             log.info("ws.connected session={} user={} chat={} seq={}", session.id(), session.userId(),
                     session.chatId(), start);
-            return;
+            return true;
         }
         if (recovery.kind() == RecoveryRequest.Kind.SINCE_SEQ) {
             session.skipUpTo(recovery.after()); // a client ahead of this instance's view already has those
@@ -165,6 +183,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         log.info("ws.connected session={} user={} chat={} seq={} recovery={} replayed={} recovered={}",
                 session.id(), session.userId(), session.chatId(), start, recovery.kind(), replay.frames().size(),
                 replay.complete());
+        return true;
     }
 
     /**
@@ -223,13 +242,13 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
         } catch (NotParticipant removed) {
             accessDenied(session);
         } catch (InvalidFrame | ApiException rejected) {
-            session.send(frames.error(rejected.getMessage()));
+            reject(session, rejected.getMessage());
         } catch (MessagingException failure) {
             Throwable cause = failure.getCause() == null ? failure : failure.getCause();
             if (cause instanceof NotParticipant) {
                 accessDenied(session);
             } else if (cause instanceof ApiException rejected) {
-                session.send(frames.error(rejected.getMessage()));
+                reject(session, rejected.getMessage());
             } else if (cause instanceof AccessDeniedException) {
                 log.info("ws.access_denied session={} user={} chat={}", session.id(), session.userId(),
                         session.chatId());
@@ -237,9 +256,15 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             } else {
                 log.error("ws.frame_failed session={} user={} chat={}", session.id(), session.userId(),
                         session.chatId(), cause);
-                session.send(frames.error(ServerFrames.INTERNAL_ERROR));
+                reject(session, ServerFrames.INTERNAL_ERROR);
             }
         }
+    }
+
+    /** Answers a client frame with an error frame; the connection stays open. */
+    private void reject(ChatSession session, String error) {
+        metrics.frameRejected(error);
+        session.send(frames.error(error));
     }
 
     private static void accessDenied(ChatSession session) {
@@ -279,6 +304,7 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
 
     @Override
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        metrics.closed(status.getCode());
         ChatSession session = (ChatSession) socket.getAttributes().remove(SESSION);
         if (session == null) {
             return;

@@ -33,8 +33,10 @@ class FeedRepair implements ChatFeed.Repair, DisposableBean {
     private final ChatEventLog eventLog;
     private final ServerFrames frames;
     private final ScheduledThreadPoolExecutor executor;
+    private final RealtimeMetrics metrics;
 
-    FeedRepair(EventHistory history, ChatEventLog eventLog, ServerFrames frames) {
+    FeedRepair(EventHistory history, ChatEventLog eventLog, ServerFrames frames, RealtimeMetrics metrics) {
+        this.metrics = metrics;
         this.history = history;
         this.eventLog = eventLog;
         this.frames = frames;
@@ -66,7 +68,10 @@ class FeedRepair implements ChatFeed.Repair, DisposableBean {
     /** As the fan-out carries them: each frame encoded once. */
     @Override
     public List<ChatEvent> eventsBetween(long chatId, long afterSeq, long upToSeq, int limit) {
-        return history.between(chatId, afterSeq, upToSeq, limit).stream().map(this::toChatEvent).toList();
+        List<ChatEvent> found = history.between(chatId, afterSeq, upToSeq, limit).stream().map(this::toChatEvent)
+                .toList();
+        metrics.filled(found.size());
+        return found;
     }
 
     /** The latest number of each chat, from the database. */

@@ -30,12 +30,15 @@ class InboundFrameHandler implements MessageHandler {
     private final ChatService chats;
     private final ChatEventBus bus;
     private final ServerFrames frames;
+    private final RealtimeMetrics metrics;
 
-    InboundFrameHandler(MessageService messages, ChatService chats, ChatEventBus bus, ServerFrames frames) {
+    InboundFrameHandler(MessageService messages, ChatService chats, ChatEventBus bus, ServerFrames frames,
+            RealtimeMetrics metrics) {
         this.messages = messages;
         this.chats = chats;
         this.bus = bus;
         this.frames = frames;
+        this.metrics = metrics;
     }
 
     /** Answers a stored send: nothing (its broadcast is the acknowledgement), the original, or the error. */
@@ -51,10 +54,12 @@ class InboundFrameHandler implements MessageHandler {
             log.info("ws.access_denied session={} user={} chat={}", session.id(), session.userId(), session.chatId());
             session.close(CloseCodes.ACCESS_DENIED);
         } else if (cause instanceof ApiException rejected) {
+            metrics.frameRejected(rejected.getMessage());
             session.send(frames.error(rejected.getMessage()));
         } else {
             log.error("ws.frame_failed session={} user={} chat={}", session.id(), session.userId(), session.chatId(),
                     cause);
+            metrics.frameRejected(ServerFrames.INTERNAL_ERROR);
             session.send(frames.error(ServerFrames.INTERNAL_ERROR));
         }
     }

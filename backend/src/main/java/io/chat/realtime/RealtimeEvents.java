@@ -1,5 +1,7 @@
 package io.chat.realtime;
 
+import java.time.Instant;
+
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -18,7 +20,8 @@ import io.chat.message.MessageView;
  * {@code message} event therefore always carries a stored id, and events of one chat are published
  * in the order of their numbers or close to it (commits of concurrent senders may be published in
  * either order; receivers put them back in order). Socket and REST changes both pass here, so they
- * are broadcast alike.
+ * are broadcast alike. Each event is stamped with the time it is published, just after its commit,
+ * which the event latency metric measures from.
  */
 @Component
 class RealtimeEvents {
@@ -53,11 +56,13 @@ class RealtimeEvents {
     void read(MessagesMarkedRead read) {
         String username = users.find(read.userId()).map(UserSummary::username).orElse("");
         bus.publish(ChatEvent.toOthers(read.chatId(), read.userId(), read.seq(),
-                frames.messagesRead(read.seq(), read.userId(), username, read.lastReadMessageId())));
+                frames.messagesRead(read.seq(), read.userId(), username, read.lastReadMessageId()))
+                .committedAt(Instant.now()));
     }
 
     private void publishMessage(String type, long seq, MessageView message) {
-        bus.publish(ChatEvent.toAll(message.chatId(), message.sender().id(), seq, frames.message(type, seq, message)));
+        bus.publish(ChatEvent.toAll(message.chatId(), message.sender().id(), seq, frames.message(type, seq, message))
+                .committedAt(Instant.now()));
     }
 
     @TransactionalEventListener

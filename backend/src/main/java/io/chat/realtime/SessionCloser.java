@@ -30,12 +30,14 @@ class SessionCloser implements DisposableBean {
     /** Closes that may wait at the same time; the rest queue (a mass of stuck clients is closed in waves). */
     private static final int THREADS = 32;
 
+    private final RealtimeMetrics metrics;
     private final ThreadPoolExecutor executor;
     /** Only starts delayed closes on the executor: never runs one itself. */
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
             new CustomizableThreadFactory("chat-closer-timer-"));
 
-    SessionCloser() {
+    SessionCloser(RealtimeMetrics metrics) {
+        this.metrics = metrics;
         executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new CustomizableThreadFactory("chat-closer-"));
         executor.allowCoreThreadTimeOut(true);
@@ -46,6 +48,9 @@ class SessionCloser implements DisposableBean {
         return new SessionOutbox.Closer() {
             @Override
             public void close(CloseStatus status) {
+                if (status.getCode() == CloseCodes.TOO_SLOW.getCode()) {
+                    metrics.slowClientClosed(); // once per session: its outbox closes once
+                }
                 executor.execute(() -> SessionCloser.close(socket, status));
             }
 

@@ -1,6 +1,5 @@
 package io.chat.realtime;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +25,7 @@ final class SessionOutbox {
     interface Transport {
 
         /** Starts writing one text frame; {@code done} runs when written (maybe at once, on this thread), with the failure if any. */
-        void sendText(ByteBuffer utf8, Consumer<Throwable> done);
+        void sendText(OutboundFrame frame, Consumer<Throwable> done);
 
         /** Starts writing a ping; it does not wait for frames queued here. */
         void sendPing(Consumer<Throwable> done);
@@ -138,7 +137,7 @@ final class SessionOutbox {
             }
             Completion completion = new Completion(next.size());
             try {
-                transport.sendText(next.utf8().duplicate(), completion); // shared by every recipient
+                transport.sendText(next, completion);
             } catch (RuntimeException failure) {
                 completion.accept(failure);
             }

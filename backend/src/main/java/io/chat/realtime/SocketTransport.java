@@ -25,8 +25,10 @@ final class SocketTransport implements SessionOutbox.Transport {
 
     private final RemoteEndpoint.Async remote;
     private final boolean preEncoded;
+    private final RealtimeMetrics metrics;
 
-    SocketTransport(WebSocketSession socket, long blockingSendTimeoutMillis) {
+    SocketTransport(WebSocketSession socket, long blockingSendTimeoutMillis, RealtimeMetrics metrics) {
+        this.metrics = metrics;
         Session nativeSession = ((NativeWebSocketSession) socket).getNativeSession(Session.class);
         this.remote = nativeSession.getAsyncRemote();
         this.preEncoded = PreEncodedFrames.supports(remote);
@@ -36,8 +38,14 @@ final class SocketTransport implements SessionOutbox.Transport {
     }
 
     @Override
-    public void sendText(ByteBuffer utf8, Consumer<Throwable> done) {
-        SendHandler handler = result -> done.accept(result.isOK() ? null : result.getException());
+    public void sendText(OutboundFrame frame, Consumer<Throwable> done) {
+        ByteBuffer utf8 = frame.utf8().duplicate(); // the buffer is shared by every recipient
+        SendHandler handler = result -> {
+            if (result.isOK()) {
+                metrics.written(frame);
+            }
+            done.accept(result.isOK() ? null : result.getException());
+        };
         if (preEncoded) {
             PreEncodedFrames.sendText(remote, utf8, handler);
         } else {

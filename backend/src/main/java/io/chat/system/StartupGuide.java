@@ -19,6 +19,9 @@ class StartupGuide {
             return;
         }
         String base = "http://localhost:" + web.getWebServer().getPort();
+        // management.server.port set: health and metrics are on that port only
+        String managementPort = web.getEnvironment().getProperty("local.management.port");
+        String management = managementPort == null ? base : "http://localhost:" + managementPort;
         log.info("""
                 Chat server ready at {base}
                   chat page:   {base}/   (built on the JavaScript client, {base}/client/chat-client.js)
@@ -27,7 +30,8 @@ class StartupGuide {
                   make a chat: curl -H 'Authorization: Bearer <access>' -H 'Content-Type: application/json' -d '{"participant_ids":[]}' {base}/api/chats/
                   connect:     {ws}/ws/chat/<chat_id>/?token=<access>   (or the header Authorization: Bearer <access>)
                   API docs:    {base}/swagger-ui.html   (OpenAPI document: {base}/v3/api-docs)
-                  health:      {base}/actuator/health""".replace("{base}", base)
+                  health:      {management}/actuator/health   (metrics: {management}/actuator/prometheus)"""
+                .replace("{management}", management).replace("{base}", base)
                 .replace("{ws}", base.replaceFirst("^http", "ws")));
     }
 }

@@ -2,8 +2,6 @@ package io.chat.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,8 +233,8 @@ class ChatFeedTest {
         List<String> frames = new ArrayList<>();
         SessionOutbox.Transport socket = new SessionOutbox.Transport() {
             @Override
-            public void sendText(ByteBuffer utf8, Consumer<Throwable> done) {
-                frames.add(StandardCharsets.UTF_8.decode(utf8).toString());
+            public void sendText(OutboundFrame frame, Consumer<Throwable> done) {
+                frames.add(frame.text());
                 done.accept(null);
             }
 

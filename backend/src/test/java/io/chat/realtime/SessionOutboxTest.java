@@ -2,8 +2,6 @@ package io.chat.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,8 +25,8 @@ class SessionOutboxTest {
 
     final SessionOutbox.Transport socket = new SessionOutbox.Transport() {
         @Override
-        public void sendText(ByteBuffer utf8, Consumer<Throwable> done) {
-            written.add(StandardCharsets.UTF_8.decode(utf8).toString());
+        public void sendText(OutboundFrame frame, Consumer<Throwable> done) {
+            written.add(frame.text());
             if (clientReads) {
                 done.accept(null);
             } else {
@@ -150,7 +148,7 @@ class SessionOutboxTest {
     void aWriteThatThrowsIsAFailureOfThisSocketOnly() {
         SessionOutbox outbox = new SessionOutbox(new SessionOutbox.Transport() {
             @Override
-            public void sendText(ByteBuffer utf8, Consumer<Throwable> done) {
+            public void sendText(OutboundFrame frame, Consumer<Throwable> done) {
                 throw new IllegalStateException("The remote endpoint was in state [CLOSED]");
             }
 

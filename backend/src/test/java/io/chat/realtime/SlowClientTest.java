@@ -15,6 +15,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import io.chat.support.Api;
 import io.chat.support.ChatServerTest;
+import io.chat.support.Metrics;
 import io.chat.support.SilentSocket;
 import io.chat.support.TestUser;
 import io.chat.support.WsClient;
@@ -51,6 +52,7 @@ class SlowClientTest {
                 a.next();
             }
             SilentSocket slow = new SilentSocket(api.wsUrl(chat) + "?token=" + carol.access(), 4096);
+            double slowClosesBefore = Metrics.of(port).value("chat_websocket_slow_client_closes_total");
             for (int i = 0; i < MESSAGES; i++) {
                 // paced, so that the latency measured is the chat's, not a queue at alice's own socket
                 a.sendJson(Map.of("type", "message", "text", System.nanoTime() + " " + padding));
@@ -82,6 +84,8 @@ class SlowClientTest {
             }
             SilentSocket.CloseFrame close = closed.get(30, TimeUnit.SECONDS);
             assertThat(close).isEqualTo(new SilentSocket.CloseFrame(1013, "Too slow to keep up"));
+            assertThat(Metrics.of(port).value("chat_websocket_slow_client_closes_total") - slowClosesBefore)
+                    .as("the metric of slow-client closes").isEqualTo(1);
 
             a.sendJson(Map.of("type", "message", "text", "after"));
             assertThat(b.nextOfType("message").get("data").get("text").asString()).startsWith("after");
