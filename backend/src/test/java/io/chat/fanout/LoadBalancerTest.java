@@ -40,6 +40,7 @@ import org.springframework.boot.availability.ReadinessState;
 
 import io.chat.support.Api;
 import io.chat.support.Instances;
+import io.chat.support.RepositoryFiles;
 import io.chat.support.TestUser;
 import io.chat.support.WsClient;
 import tools.jackson.databind.JsonNode;
@@ -82,7 +83,7 @@ class LoadBalancerTest {
 
     @BeforeAll
     static void startHaproxyInFrontOfTwoInstances() throws Exception {
-        if (!onPath("haproxy")) {
+        if (!RepositoryFiles.onPath("haproxy")) {
             return;
         }
         // The access log as shipped (application.properties), turned on, one file per instance.
@@ -96,7 +97,7 @@ class LoadBalancerTest {
         lbPort = freePort();
         haproxyLog = Files.createTempFile("haproxy", ".log");
         ProcessBuilder command = new ProcessBuilder("haproxy", "-db", "-f",
-                repositoryFile("deploy/haproxy-local.cfg").toString())
+                RepositoryFiles.find("deploy/haproxy-local.cfg").toString())
                 .redirectErrorStream(true).redirectOutput(haproxyLog.toFile());
         command.environment().putAll(Map.of("CHAT_LB_PORT", String.valueOf(lbPort),
                 "CHAT_APP1", "127.0.0.1:" + cluster.port(0), "CHAT_APP2", "127.0.0.1:" + cluster.port(1)));
@@ -323,14 +324,14 @@ class LoadBalancerTest {
     /** The loopback file is what the tests run; it must be the compose file in all that matters. */
     @Test
     void loopbackConfigurationIsTheComposeOneButForAddresses() throws IOException {
-        assertThat(essentials(repositoryFile("deploy/haproxy-local.cfg")))
-                .isEqualTo(essentials(repositoryFile("deploy/haproxy.cfg")));
+        assertThat(essentials(RepositoryFiles.find("deploy/haproxy-local.cfg")))
+                .isEqualTo(essentials(RepositoryFiles.find("deploy/haproxy.cfg")));
     }
 
     @Test
     void composeConfigurationIsValid() throws Exception {
         assumeHaproxy();
-        Process check = new ProcessBuilder("haproxy", "-c", "-f", repositoryFile("deploy/haproxy.cfg").toString())
+        Process check = new ProcessBuilder("haproxy", "-c", "-f", RepositoryFiles.find("deploy/haproxy.cfg").toString())
                 .redirectErrorStream(true).start();
         String output = new String(check.getInputStream().readAllBytes());
         assertThat(check.waitFor()).as(output).isZero();
@@ -461,24 +462,6 @@ class LoadBalancerTest {
                 .filter(line -> line.startsWith("chat_websocket_sessions"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow();
-    }
-
-    private static Path repositoryFile(String path) {
-        Path here = Path.of("").toAbsolutePath();
-        while (here != null && !Files.exists(here.resolve(path))) {
-            here = here.getParent();
-        }
-        assertThat(here).as(path + " in the repository").isNotNull();
-        return here.resolve(path);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void awaitPort(int port) throws InterruptedException {

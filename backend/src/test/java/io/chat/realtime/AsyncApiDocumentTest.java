@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.chat.support.Api;
 import io.chat.support.ChatServerTest;
+import io.chat.support.RepositoryFiles;
 import io.chat.support.Response;
 
 /** docs/asyncapi.yaml is what the server serves at /asyncapi.yaml, to anyone, without a token. */
@@ -27,16 +27,6 @@ class AsyncApiDocumentTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).contains("yaml");
-        assertThat(response.text()).isEqualTo(Files.readString(document(), StandardCharsets.UTF_8));
-    }
-
-    private static Path document() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("docs/asyncapi.yaml");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("docs/asyncapi.yaml not found above " + Path.of("").toAbsolutePath());
+        assertThat(response.text()).isEqualTo(Files.readString(RepositoryFiles.find("docs/asyncapi.yaml"), StandardCharsets.UTF_8));
     }
 }

@@ -7,7 +7,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.socket.CloseStatus;
 
 import io.chat.message.MessageRejected;
+import io.chat.support.RepositoryFiles;
 
 /**
  * Keeps {@code docs/protocol.md} true: its table of close codes and its table of error texts must list
@@ -101,7 +101,7 @@ class ProtocolDocumentTest {
 
     /** The text from a heading to the next heading of the same or a higher level. */
     private static String section(String heading) throws IOException {
-        String document = Files.readString(document(), StandardCharsets.UTF_8);
+        String document = Files.readString(RepositoryFiles.find("docs/protocol.md"), StandardCharsets.UTF_8);
         int start = document.indexOf("\n" + heading + "\n");
         assertThat(start).as("heading %s in docs/protocol.md", heading).isNotNegative();
         String level = heading.substring(0, heading.indexOf(' ') + 1);
@@ -124,16 +124,5 @@ class ProtocolDocumentTest {
         }
         assertThat(rows).as("a table with a header, a rule and rows").hasSizeGreaterThan(2);
         return rows.subList(2, rows.size());
-    }
-
-    /** docs/protocol.md, found from the module or the repository root, wherever the build runs. */
-    private static Path document() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("docs/protocol.md");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("docs/protocol.md not found above " + Path.of("").toAbsolutePath());
     }
 }

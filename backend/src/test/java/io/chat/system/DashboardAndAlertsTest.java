@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.Yaml;
 import io.chat.support.Api;
 import io.chat.support.Instances;
 import io.chat.support.Metrics;
+import io.chat.support.RepositoryFiles;
 import io.chat.support.TestUser;
 import io.chat.support.WsClient;
 import tools.jackson.databind.JsonNode;
@@ -116,7 +117,7 @@ class DashboardAndAlertsTest {
     @Test
     void prometheusScrapesTheInstancesOnTheManagementPortAndRabbitMq() throws IOException {
         Map<String, Object> config = new Yaml().load(
-                Files.readString(repositoryFile("deploy/prometheus/prometheus.yml")));
+                Files.readString(RepositoryFiles.find("deploy/prometheus/prometheus.yml")));
         assertThat(config.get("rule_files")).isEqualTo(List.of("alerts.yml"));
         Map<String, List<String>> targets = new TreeMap<>();
         Map<String, String> paths = new TreeMap<>();
@@ -143,8 +144,8 @@ class DashboardAndAlertsTest {
     @Test
     void prometheusAcceptsTheConfigTheRulesAndEveryDashboardQuery(@TempDir Path dir)
             throws IOException, InterruptedException {
-        promtool("check", "config", repositoryFile("deploy/prometheus/prometheus.yml").toString());
-        promtool("check", "rules", repositoryFile("deploy/prometheus/alerts.yml").toString());
+        promtool("check", "config", RepositoryFiles.find("deploy/prometheus/prometheus.yml").toString());
+        promtool("check", "rules", RepositoryFiles.find("deploy/prometheus/alerts.yml").toString());
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         List<String> expressions = dashboardExpressions();
         for (int i = 0; i < expressions.size(); i++) {
@@ -185,7 +186,7 @@ class DashboardAndAlertsTest {
 
     /** Every PromQL of the dashboard: its panels' targets and its query variables. */
     private static List<String> dashboardExpressions() throws IOException {
-        JsonNode dashboard = Api.parse(Files.readString(repositoryFile("deploy/grafana/dashboards/chat.json")));
+        JsonNode dashboard = Api.parse(Files.readString(RepositoryFiles.find("deploy/grafana/dashboards/chat.json")));
         List<String> expressions = new ArrayList<>();
         collectTargets(dashboard.get("panels"), expressions);
         for (JsonNode variable : dashboard.path("templating").path("list")) {
@@ -214,7 +215,7 @@ class DashboardAndAlertsTest {
 
     /** Alert name to expression, from every group of alerts.yml. */
     private static Map<String, String> alertExpressions() throws IOException {
-        Map<String, Object> rules = new Yaml().load(Files.readString(repositoryFile("deploy/prometheus/alerts.yml")));
+        Map<String, Object> rules = new Yaml().load(Files.readString(RepositoryFiles.find("deploy/prometheus/alerts.yml")));
         Map<String, String> alerts = new TreeMap<>();
         for (Object group : (List<?>) rules.get("groups")) {
             for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
@@ -277,15 +278,5 @@ class DashboardAndAlertsTest {
     /** A histogram or counter's samples under one name: {@code x_seconds_bucket} is {@code x_seconds}. */
     private static String family(String name) {
         return name.replaceFirst("_(bucket|count|sum|max)$", "");
-    }
-
-    private static Path repositoryFile(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(relative);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 }

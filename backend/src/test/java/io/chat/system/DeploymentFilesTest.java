@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
+
+import io.chat.support.RepositoryFiles;
 
 /**
  * What {@code docker-compose.yml} and the {@code Dockerfile} promise an operator, read from the files
@@ -63,7 +64,7 @@ class DeploymentFilesTest {
         }
         services.forEach((name, service) -> assertThat(ports(service)).as(name).noneMatch(port -> port.contains("8081")));
 
-        String haproxy = Files.readString(repositoryFile("deploy/haproxy.cfg"));
+        String haproxy = Files.readString(RepositoryFiles.find("deploy/haproxy.cfg"));
         List<String> servers = matches(Pattern.compile("(?m)^\\s*server (app\\d) (\\S+)"), haproxy);
         assertThat(servers).isNotEmpty().allMatch(server -> server.endsWith(":8000"));
         List<String> checks = matches(Pattern.compile("(?m)^\\s*default-server (.*)$"), haproxy);
@@ -94,7 +95,7 @@ class DeploymentFilesTest {
     /** Layers copied one by one, a health check on the management port, the heap a share of the limit. */
     @Test
     void theImageIsLayeredCheckedAndSizedToItsMemoryLimit() throws IOException {
-        String dockerfile = Files.readString(repositoryFile("Dockerfile"));
+        String dockerfile = Files.readString(RepositoryFiles.find("Dockerfile"));
         assertThat(dockerfile).contains("extract --layers --launcher");
         List<String> copies = matches(Pattern.compile("(?m)^COPY --from=build /layers/([a-z-]+)/"), dockerfile);
         assertThat(copies).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
@@ -106,9 +107,9 @@ class DeploymentFilesTest {
     /** docker-compose's own check of the file, where it is installed (Debian's docker-compose 1.29). */
     @Test
     void dockerComposeAcceptsTheFile() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose is not installed");
+        assumeTrue(RepositoryFiles.onPath("docker-compose"), "docker-compose is not installed");
         ProcessBuilder command = new ProcessBuilder("docker-compose", "-f",
-                repositoryFile("docker-compose.yml").toString(), "config", "-q").redirectErrorStream(true);
+                RepositoryFiles.find("docker-compose.yml").toString(), "config", "-q").redirectErrorStream(true);
         command.environment().put("CHAT_JWT_SECRET", "a-secret-of-at-least-32-bytes-for-the-check");
         Process check = command.start();
         String output = new String(check.getInputStream().readAllBytes());
@@ -116,7 +117,7 @@ class DeploymentFilesTest {
     }
 
     private static Map<String, Map<String, Object>> services() throws IOException {
-        Map<String, Object> compose = new Yaml().load(Files.readString(repositoryFile("docker-compose.yml")));
+        Map<String, Object> compose = new Yaml().load(Files.readString(RepositoryFiles.find("docker-compose.yml")));
         Map<String, Map<String, Object>> services = new TreeMap<>();
         map(compose.get("services")).forEach((name, service) -> services.put(name, map(service)));
         return services;
@@ -151,23 +152,5 @@ class DeploymentFilesTest {
             found.add(matcher.group(matcher.groupCount()));
         }
         return found;
-    }
-
-    private static Path repositoryFile(String path) {
-        Path here = Path.of("").toAbsolutePath();
-        while (here != null && !Files.exists(here.resolve(path))) {
-            here = here.getParent();
-        }
-        assertThat(here).as(path + " in the repository").isNotNull();
-        return here.resolve(path);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
