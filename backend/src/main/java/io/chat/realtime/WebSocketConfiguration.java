@@ -86,7 +86,7 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     /**
      * Socket read and write buffers of the connector, also allocated for every connection (8 KiB
      * each by default); chat frames are small. No larger than the WebSocket input buffer
-     * ({@code ChatApplication}'s 2 KiB), so that Tomcat reads frames straight into that buffer
+     * ({@code ChatApplication}'s 1 KiB), so that Tomcat reads frames straight into that buffer
      * rather than through this one; larger writes bypass the write buffer the same way.
      */
     @Bean
@@ -124,9 +124,13 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     /** Tomcat's own default for its pool's idle threads. */
     private static final long IDLE_THREAD_MILLIS = 60_000;
 
-    private static final String SOCKET_BUFFER_BYTES = "2048";
+    private static final String SOCKET_BUFFER_BYTES = "1024";
 
-    /** Fits a typical message (1000 characters of JSON) in one part; larger ones are joined. */
-    private static final int RECEIVE_BUFFER_CHARS = 2048;
-    private static final int RECEIVE_BUFFER_BINARY = 1024;
+    /**
+     * Kept by every socket for the text of the frame being read (2 bytes a character): a short
+     * message fits in one part, a longer one arrives in parts that {@link TextFrameAssembler} joins.
+     */
+    private static final int RECEIVE_BUFFER_CHARS = 512;
+    /** Binary frames are refused; this only has to hold what is read before that. */
+    private static final int RECEIVE_BUFFER_BINARY = 128;
 }
