@@ -4,16 +4,16 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Reads what the upgrade request says: the chat id from the path, the token (the Authorization
- * header wins over {@code ?token=}), and the recovery parameters {@code ?since_seq=} and
- * {@code ?last_message_id=}. The upgrade always goes
+ * Reads what the upgrade request says: the chat id from the path, and, as {@link UpgradeRequestTrim}
+ * took them from the request, the token (the Authorization header wins over {@code ?token=}) and the
+ * recovery parameters {@code ?since_seq=} and {@code ?last_message_id=}. The upgrade always goes
  * ahead: the contract answers problems with close codes once the socket is open. Runs for every
  * connection, so it scans the path and query by hand rather than through a URI builder or regex.
  */
@@ -26,8 +26,6 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
     /** When the upgrade request came in (System.nanoTime()), for the open latency metric. */
     static final String UPGRADE_STARTED = "chat.upgradeStarted";
 
-    private static final String BEARER = "Bearer ";
-
     @Override
     public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
             Map<String, Object> attributes) {
@@ -36,18 +34,19 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
         if (chatId != null) {
             attributes.put(CHAT_ID, chatId);
         }
-        String query = request.getURI().getRawQuery();
-        String token = token(request.getHeaders(), query);
-        if (token != null) {
-            attributes.put(TOKEN, token);
+        // read by UpgradeRequestTrim, which hides the query string and most headers from here on
+        UpgradeRequestTrim.Parameters parameters = request instanceof ServletServerHttpRequest servlet
+                && servlet.getServletRequest().getAttribute(UpgradeRequestTrim.PARAMETERS)
+                        instanceof UpgradeRequestTrim.Parameters read
+                ? read : new UpgradeRequestTrim.Parameters(null, null, null);
+        if (parameters.token() != null) {
+            attributes.put(TOKEN, parameters.token());
         }
-        String lastMessageId = parameter(query, "last_message_id");
-        if (lastMessageId != null) {
-            attributes.put(LAST_MESSAGE_ID, lastMessageId);
+        if (parameters.lastMessageId() != null) {
+            attributes.put(LAST_MESSAGE_ID, parameters.lastMessageId());
         }
-        String sinceSeq = parameter(query, "since_seq");
-        if (sinceSeq != null) {
-            attributes.put(SINCE_SEQ, sinceSeq);
+        if (parameters.sinceSeq() != null) {
+            attributes.put(SINCE_SEQ, parameters.sinceSeq());
         }
         return true;
     }
@@ -98,13 +97,4 @@ class ChatHandshakeInterceptor implements HandshakeInterceptor {
         return null;
     }
 
-    private static String token(HttpHeaders headers, String query) {
-        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization != null) {
-            // a header that is not a bearer token is a bad token, not a reason to look elsewhere
-            return authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                    ? authorization.substring(BEARER.length()).trim() : "";
-        }
-        return parameter(query, "token");
-    }
 }

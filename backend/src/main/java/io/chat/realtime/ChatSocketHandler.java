@@ -86,7 +86,8 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
     public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
         VerifiedAccess access;
         try {
-            access = tokens.verify(attribute(socket, ChatHandshakeInterceptor.TOKEN, String.class));
+            // the token is not kept with the socket once read: its expiry is all that matters later
+            access = tokens.verify((String) socket.getAttributes().remove(ChatHandshakeInterceptor.TOKEN));
         } catch (InvalidToken invalid) {
             log.info("ws.auth_failed session={} reason={}", socket.getId(), invalid.getMessage());
             refuse(socket, CloseCodes.INVALID_TOKEN);

@@ -70,6 +70,15 @@ class WebSocketConfiguration implements WebSocketConfigurer {
         return registration;
     }
 
+    /** After the extension offers are filtered: the handshake copies only what it needs, per socket. */
+    @Bean
+    FilterRegistrationBean<UpgradeRequestTrim> upgradeRequestTrim() {
+        FilterRegistrationBean<UpgradeRequestTrim> registration = new FilterRegistrationBean<>(new UpgradeRequestTrim());
+        registration.addUrlPatterns("/ws/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
+    }
+
     /**
      * Small receive buffers: the container allocates them for every socket up front. Larger text
      * messages arrive in parts and are joined, up to the limit, by {@link TextFrameAssembler};
