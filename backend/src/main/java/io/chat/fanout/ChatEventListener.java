@@ -1,6 +1,9 @@
 package io.chat.fanout;
 
-/** Receives the events of the chats this instance subscribed to; implemented by the local session registry. */
+/**
+ * Receives the events of the chats this instance subscribed to, and every membership change made
+ * on this instance (a socket may be opening in any chat); implemented by the local session registry.
+ */
 public interface ChatEventListener {
 
     void onEvent(ChatEvent event);

@@ -25,7 +25,11 @@ class InProcessChatEventBus implements ChatEventBus {
 
     @Override
     public void publish(ChatEvent event) {
-        if (subscribed.contains(event.chatId())) {
+        // membership changes go through whether or not the chat has sessions here yet, as the relay's
+        // own copy does: a removed user's socket may be opening (admitted by the database, not yet
+        // joined), and the removal must be remembered to close it as it joins
+        if (subscribed.contains(event.chatId()) || event.audience() == ChatEvent.Audience.REVOKED
+                || event.audience() == ChatEvent.Audience.MEMBERSHIP_CHANGED) {
             listener.onEvent(event);
         }
     }
