@@ -42,6 +42,11 @@ public class ParticipantDirectory {
         return loadAndKeep(chatId).contains(userId);
     }
 
+    /** As the database says now, whatever the cache holds (the list read is kept as above). */
+    public boolean isParticipantNow(long chatId, long userId) {
+        return loadAndKeep(chatId).contains(userId);
+    }
+
     /** Reads the list outside any lock, and keeps it only if no removal was heard of meanwhile. */
     private Set<Long> loadAndKeep(long chatId) {
         long before = forgotten.get();

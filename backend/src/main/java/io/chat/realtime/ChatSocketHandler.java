@@ -164,6 +164,14 @@ class ChatSocketHandler extends AbstractWebSocketHandler {
             return false;
         }
         awaitRouting(joined.routed());
+        if (joined.firstHere() && !sessions.stillParticipant(session)) {
+            // removed on another instance before the chat was routed here: that removal's event
+            // never came, the database has it
+            log.info("ws.access_denied session={} user={} chat={} reason=removed_before_routing", session.id(),
+                    session.userId(), session.chatId());
+            session.close(CloseCodes.ACCESS_DENIED);
+            return false;
+        }
         long start = joined.start();
         if (recovery == null) {
             session.send(frames.connectionEstablished(session.chatId(), start, null));

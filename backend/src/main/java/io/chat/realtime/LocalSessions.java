@@ -48,8 +48,10 @@ class LocalSessions implements ChatEventListener {
      *
      * @param start the number of the chat's sequence the session starts after (see {@link ChatFeed#join})
      * @param routed completes when events of the chat published from now on will reach the session
+     * @param firstHere whether the session is the chat's first on this instance, so that the chat was
+     *     not routed here before: a removal published by another instance before then was not heard
      */
-    record Joined(long start, CompletableFuture<Void> routed) {
+    record Joined(long start, CompletableFuture<Void> routed, boolean firstHere) {
     }
 
     /** @param committed the chat's latest number as the database said when the session was admitted */
@@ -73,7 +75,15 @@ class LocalSessions implements ChatEventListener {
             ChatFeed feed = created[0];
             route.whenComplete((done, failure) -> feed.checkDatabase());
         }
-        return new Joined(start[0], route);
+        return new Joined(start[0], route, created[0] != null);
+    }
+
+    /**
+     * Whether the user is still a participant, as the database says now (not the cache): for a
+     * session whose chat was routed here only as it joined, once routed.
+     */
+    boolean stillParticipant(ChatSession session) {
+        return participants.isParticipantNow(session.chatId(), session.userId());
     }
 
     void remove(ChatSession session) {
