@@ -76,6 +76,20 @@ class MessageWrites {
      */
     Map<Long, Integer> countSentSince(long chatId, Collection<Long> senderIds, Instant since, int cap) {
         Map<Long, Integer> counts = new HashMap<>();
+        if (senderIds.size() == 1) {
+            // the usual batch, one sender: plain parameters, so that PostgreSQL plans the statement
+            // once per connection; planned with an array, it was planned again at every execution
+            // (0.13 ms of a send's 0.6 ms in the database)
+            long sender = senderIds.iterator().next();
+            counts.put(sender, jdbc.sql("""
+                    SELECT CASE WHEN EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = ? AND user_id = ?)
+                                THEN (SELECT count(*) FROM (
+                                          SELECT 1 FROM messages WHERE sender_id = ? AND created_at > ? LIMIT ?
+                                      ) AS recent)
+                                ELSE -1 END""")
+                    .params(chatId, sender, sender, utc(since), cap).query(Integer.class).single());
+            return counts;
+        }
         jdbc.sql("""
                 SELECT sender,
                        CASE WHEN EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = ? AND user_id = sender)
