@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,11 @@ class RealtimeMetrics {
     static final String EVENT_LATENCY = "chat.events.delivery.latency";
     static final String EVENTS_FILLED = "chat.events.filled";
 
+    /** The tag of close codes neither RFC 6455 nor this protocol names. */
+    static final String OTHER = "other";
+    private static final Set<Integer> PROTOCOL_CLOSE_CODES = Set.of(CloseCodes.INVALID_TOKEN.getCode(),
+            CloseCodes.ACCESS_DENIED.getCode(), CloseCodes.ALREADY_CONNECTED.getCode());
+
     /** The outcome of an open that greeted the client; the refusals are their close codes. */
     static final String ESTABLISHED = "established";
 
@@ -48,7 +54,7 @@ class RealtimeMetrics {
     private final Timer eventLatency;
     private final Counter eventsFilled;
     private final Map<Integer, Counter> refusals = new ConcurrentHashMap<>();
-    private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> closes = new ConcurrentHashMap<>();
     private final Map<FrameError, Counter> rejections = new ConcurrentHashMap<>();
 
     RealtimeMetrics(MeterRegistry registry) {
@@ -104,10 +110,16 @@ class RealtimeMetrics {
         refusals.computeIfAbsent(status.getCode(), code -> openCounter(Integer.toString(code))).increment();
     }
 
-    /** A socket closed, by either side, with this code (as the container reports it; 1006 for a drop). */
+    /**
+     * A socket closed, by either side, with this code (as the container reports it; 1006 for a drop).
+     * A client may close with any code from 1000 to 4999: only those RFC 6455 or this protocol name
+     * get a series of their own, the rest count as {@code other}, so no client can add series.
+     */
     void closed(int code) {
-        closes.computeIfAbsent(code, key -> Counter.builder(CLOSES)
-                .tag("code", Integer.toString(key))
+        String tag = code >= 1000 && code <= 1015 || PROTOCOL_CLOSE_CODES.contains(code) ? Integer.toString(code)
+                : OTHER;
+        closes.computeIfAbsent(tag, key -> Counter.builder(CLOSES)
+                .tag("code", key)
                 .description("WebSocket closes by close code, whichever side closed")
                 .register(registry)).increment();
     }

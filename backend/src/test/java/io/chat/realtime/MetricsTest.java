@@ -101,6 +101,23 @@ class MetricsTest {
     }
 
     @Test
+    void closeCodesAClientMakesUpAreCountedAsOtherAndAddNoSeries() {
+        Api api = new Api(port);
+        TestUser alice = api.newUser();
+        long chat = api.newChat(alice);
+        Metrics before = Metrics.of(port);
+        for (int code : new int[] {4999, 3210}) {
+            WsClient socket = WsClient.open(api.wsUrl(chat), alice.access());
+            socket.close(code, "made up");
+        }
+        Metrics after = Metrics.awaitValue(port, SETTLE, value -> value >= before.value("chat_websocket_closes_total",
+                "code", "other") + 2, "chat_websocket_closes_total", "code", "other");
+        assertThat(delta(before, after, "chat_websocket_closes_total", "code", "other")).isEqualTo(2);
+        assertThat(after.matching("chat_websocket_closes_total")).noneMatch(sample ->
+                "4999".equals(sample.labels().get("code")) || "3210".equals(sample.labels().get("code")));
+    }
+
+    @Test
     void everyChatMeterNamesTheInstance() {
         Metrics metrics = Metrics.of(port);
         assertThat(metrics.samples()).filteredOn(sample -> sample.name().startsWith("chat_"))

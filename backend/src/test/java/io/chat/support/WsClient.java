@@ -246,9 +246,14 @@ public final class WsClient implements AutoCloseable {
 
     @Override
     public void close() {
+        close(WebSocket.NORMAL_CLOSURE, "bye");
+    }
+
+    /** Closes with this code and reason, and waits for the server's answer. */
+    public void close(int code, String reason) {
         if (!closed.isDone() && !socket.isOutputClosed()) {
             try {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
+                socket.sendClose(code, reason).get(2, TimeUnit.SECONDS);
                 closed.get(2, TimeUnit.SECONDS);
                 // the server answers frames in order, so every error frame came before its close
                 synchronized (this) {
