@@ -2,6 +2,7 @@ package io.chat.message;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -112,6 +114,79 @@ class MessageWrites {
                 .query((row, number) -> new Stored(row.getLong("seq"), view(row, chatId, senders))).list();
     }
 
+    /**
+     * The locks of a batch of one send, and its event number: waits for the sender's lock (as
+     * {@link #lockSenderThenChat}) and then takes the chat's next number, which locks the chat's row
+     * until the transaction ends, in one statement (the sender's lock is a one-time filter that
+     * PostgreSQL evaluates before it reads the chat). A send then rejected must roll its
+     * transaction back, which gives the number back.
+     *
+     * @return the number, or empty when the chat does not exist
+     */
+    OptionalLong lockSenderAndTakeNumber(long senderId, long chatId) {
+        return jdbc.sql("""
+                UPDATE chats SET last_seq = last_seq + 1
+                 WHERE id = ? AND (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?)) AS sender_lock) = 1
+                RETURNING last_seq""")
+                .params(chatId, senderId).query(Long.class).optional()
+                .map(OptionalLong::of).orElseGet(OptionalLong::empty);
+    }
+
+    /**
+     * Decides and stores a batch of one send (nearly every batch of a quiet chat) in one statement,
+     * once {@link #lockSenderAndTakeNumber} has taken the locks and its number: membership, an
+     * earlier message under the same client id, the rate limit, and, when all pass, the message.
+     * Membership is read by a statement that starts once the locks are held, so a removal that
+     * committed meanwhile is seen. One round trip instead of three: each is a wake-up of the
+     * database's process and then of ours, and on a busy machine every wake-up can wait for a CPU.
+     *
+     * @return what was found, and the new message's id when it was stored
+     */
+    LoneSend storeLoneSend(long chatId, long seq, UserSummary sender, String text, String clientId,
+            Instant createdAt, Instant rateWindowStart, int cap) {
+        return jdbc.sql("""
+                WITH member AS (
+                    SELECT EXISTS (SELECT 1 FROM chat_participants WHERE chat_id = :chat AND user_id = :sender) AS yes
+                ), original AS (
+                    SELECT id, seq, sender_id, text, created_at, edited_at, deleted_at, client_id
+                      FROM messages WHERE chat_id = :chat AND sender_id = :sender AND client_id = :clientId
+                ), recent AS (
+                    SELECT count(*) AS sent FROM (
+                        SELECT 1 FROM messages WHERE sender_id = :sender AND created_at > :since LIMIT :cap
+                    ) AS counted
+                ), stored AS (
+                    INSERT INTO messages (chat_id, sender_id, text, created_at, client_id, seq)
+                    SELECT :chat, :sender, :text, :at, :clientId, :seq
+                     WHERE (SELECT yes FROM member) AND NOT EXISTS (SELECT 1 FROM original)
+                       AND (SELECT sent FROM recent) < :cap
+                    RETURNING id
+                )
+                SELECT member.yes AS participant, recent.sent, stored.id AS new_id,
+                       original.id, original.seq, original.sender_id, original.text, original.created_at,
+                       original.edited_at, original.deleted_at, original.client_id
+                  FROM member CROSS JOIN recent LEFT JOIN stored ON true LEFT JOIN original ON true""")
+                .param("chat", chatId).param("sender", sender.id()).param("text", text)
+                .param("clientId", clientId, Types.VARCHAR).param("at", utc(createdAt)).param("seq", seq)
+                .param("since", utc(rateWindowStart)).param("cap", cap)
+                .query((row, number) -> {
+                    Stored original = row.getObject("id") == null ? null
+                            : new Stored(row.getLong("seq"), view(row, chatId, Map.of(sender.id(), sender)));
+                    Inserted inserted = row.getObject("new_id") == null ? null
+                            : new Inserted(row.getLong("new_id"), seq);
+                    return new LoneSend(row.getBoolean("participant"), row.getInt("sent"), original, inserted);
+                }).single();
+    }
+
+    /**
+     * What {@link #storeLoneSend} found and did.
+     *
+     * @param sentBefore the sender's messages within the rate window before this one, counted no further than the cap
+     * @param original the message already stored under the send's client id, or null
+     * @param inserted the new message, or null when nothing was stored (the number must be given back)
+     */
+    record LoneSend(boolean participant, int sentBefore, Stored original, Inserted inserted) {
+    }
+
     /** A stored message and the number of the event that created it. */
     record Stored(long seq, MessageView message) {
     }
@@ -122,8 +197,8 @@ class MessageWrites {
 
     /**
      * Takes as many of the chat's event numbers as there are messages (see
-     * {@link io.chat.chat.ChatEventLog}), inserts the messages with them, in order, and records
-     * their events, in one round trip. The ids are drawn row by row after the chat's lock is held,
+     * {@link io.chat.chat.ChatEventLog}) and inserts the messages with them, in order, in one round
+     * trip: a message's row is its event (see {@link EventHistory}). The ids are drawn row by row after the chat's lock is held,
      * so ids grow in commit order within a chat, as the numbers do.
      *
      * @return one entry per message, in the order given; empty when the chat does not exist
@@ -138,10 +213,7 @@ class MessageWrites {
                     SELECT :chat, batch.sender, batch.text, :at, batch.client_id, next.last_seq - :count + batch.ord
                       FROM next, unnest(:senders::bigint[], :texts::text[], :clientIds::text[])
                            WITH ORDINALITY AS batch (sender, text, client_id, ord)
-                    RETURNING id, seq, sender_id
-                ), events AS (
-                    INSERT INTO chat_events (chat_id, seq, type, user_id, message_id, created_at)
-                    SELECT :chat, seq, 'message', sender_id, id, :at FROM stored
+                    RETURNING id, seq
                 )
                 SELECT id, seq FROM stored ORDER BY seq""")
                 .param("chat", chatId).param("count", senderIds.size()).param("at", utc(createdAt))

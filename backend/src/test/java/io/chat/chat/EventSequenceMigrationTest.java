@@ -17,7 +17,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 /**
  * The migration that brings in the chat's event sequence, applied to a database that already holds
  * chats and messages (schema version 2, as deployed before it): existing messages become their
- * chats' first events, numbered 1, 2, 3, ... in id order, and each chat's counter carries on from there.
+ * chats' first events, numbered 1, 2, 3, ... in id order, and each chat's counter carries on from there;
+ * then version 5, after which a message's event is its row in {@code messages} alone.
  */
 class EventSequenceMigrationTest {
 
@@ -59,7 +60,7 @@ class EventSequenceMigrationTest {
                   (104, 10, 1, '', now(), NULL, now()),
                   (103, 20, 1, 'd', now(), NULL, NULL)""").update();
 
-        migrate(null);
+        migrate("3");
 
         assertThat(jdbc.sql("SELECT id, seq FROM messages ORDER BY id").query((row, n) ->
                 row.getLong("id") + ":" + row.getLong("seq")).list())
@@ -73,9 +74,23 @@ class EventSequenceMigrationTest {
         assertThat(jdbc.sql("SELECT id, last_seq FROM chats ORDER BY id").query((row, n) ->
                 row.getLong("id") + ":" + row.getLong("last_seq")).list())
                 .containsExactly("10:3", "20:2", "30:0");
+        jdbc.sql("""
+                INSERT INTO chat_events (chat_id, seq, type, user_id, message_id, created_at)
+                VALUES (10, 4, 'message_updated', 2, 102, now())""").update();
+        jdbc.sql("UPDATE chats SET last_seq = 4 WHERE id = 10").update();
+
+        migrate(null);
+
+        // version 5: a message's event is its row in messages; chat_events keeps the other changes
+        assertThat(jdbc.sql("SELECT chat_id, seq, type FROM chat_events ORDER BY chat_id, seq")
+                .query((row, n) -> row.getLong(1) + ":" + row.getLong(2) + ":" + row.getString(3)).list())
+                .containsExactly("10:4:message_updated");
+        assertThat(jdbc.sql("SELECT id, seq FROM messages ORDER BY id").query((row, n) ->
+                row.getLong("id") + ":" + row.getLong("seq")).list())
+                .containsExactly("100:1", "101:1", "102:2", "103:2", "104:3");
         // the next change of a chat takes the next number
         assertThat(jdbc.sql("UPDATE chats SET last_seq = last_seq + 1 WHERE id = 10 RETURNING last_seq")
-                .query(Long.class).single()).isEqualTo(4);
+                .query(Long.class).single()).isEqualTo(5);
     }
 
     @Test

@@ -85,7 +85,10 @@ class RateLimitAndIdempotencyTest {
             a.sendJson(Map.of("type", "message", "text", "tenth", "client_id", "k-10"));
             assertThat(a.next().get("data").get("id").asLong()).isEqualTo(tenth);
             a.sendJson(Map.of("type", "edit_message", "message_id", tenth, "text", "edited"));
-            assertThat(a.next().get("type").asString()).isEqualTo("message_updated");
+            JsonNode edited = a.next();
+            assertThat(edited.get("type").asString()).isEqualTo("message_updated");
+            // the refused send and the resend took no number: 4 messages, the tenth, then this edit
+            assertThat(edited.get("seq").asLong()).isEqualTo(6);
             a.sendJson(Map.of("type", "delete_message", "message_id", tenth));
             assertThat(a.next().get("type").asString()).isEqualTo("message_deleted");
             // another user is not limited by alice's sends
