@@ -11,7 +11,9 @@ import org.springframework.stereotype.Component;
 
 
 /**
- * The chat's event sequence in PostgreSQL: {@code chats.last_seq} and the {@code chat_events} log.
+ * The chat's event sequence in PostgreSQL: {@code chats.last_seq}, and the events themselves: a new
+ * message's event is its row in {@code messages} (numbered by its {@code seq}), every other change a
+ * row of the {@code chat_events} log.
  *
  * <p>A change takes its number with {@link #next}, which increments the chat's row and so holds
  * that row's lock until the transaction ends: the next change of the same chat waits for the commit,
@@ -62,7 +64,10 @@ public class ChatEventLog {
                 .params(chatId, userId).query(Boolean.class).single();
     }
 
-    /** Records the event that took number {@code seq}, in the transaction that took it. */
+    /**
+     * Records the event that took number {@code seq}, in the transaction that took it: an edit, a
+     * deletion or a read marker (a new message is its own record).
+     */
     public void append(long chatId, long seq, ChatEventType type, long userId, Long messageId,
             Long lastReadMessageId, Instant at) {
         jdbc.sql("""

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * The {@code fanout}, {@code rooms}, {@code hot-chat} and {@code slow-consumer} scenarios: clients
- * connect, some send at a fixed pace, every delivery is timed from the send time the message
- * carries, every connection checks the order of its chat's events, and after the drain the run's
+ * connect, some send at a fixed pace, every delivery is timed from the time its message was due to
+ * be sent (carried in the message), every connection checks the order of its chat's events, and after the drain the run's
  * messages are read back from the database.
  *
  * <p>Sending is open-loop: one pacing thread hands each message to the next sender's socket and
@@ -289,7 +289,9 @@ final class MessagingRun {
                 LockSupport.parkNanos(wait);
             }
             current.sent();
-            senders.get(k % senders.size()).send(MessageFrames.text(first + k, System.nanoTime(), options.textBytes()));
+            // stamped with the time it was due, not the time the pacer got to it: a pacer held up
+            // (a pause of this JVM) would otherwise hide the wait from the latency
+            senders.get(k % senders.size()).send(MessageFrames.text(first + k, due, options.textBytes()));
         }
         long elapsed = System.nanoTime() - start;
         nextSequence = first + (int) total;
