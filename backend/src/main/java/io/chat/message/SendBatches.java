@@ -32,9 +32,18 @@ import org.slf4j.LoggerFactory;
  * already), with whatever queued by then; sends that keep coming meanwhile are
  * stored by a storer on a small pool of threads of its own, batch after batch, until the chat is
  * quiet again. So a sender's thread is held up by one transaction at most (its socket's next frame
- * is read once that is stored, never after a stream of others' sends). Within an instance, one
- * transaction per chat is under way at a time; instances still take turns through the chat's row
- * lock.
+ * is read once that is stored, never after a stream of others' sends).
+ *
+ * <p>One exception, for quiet chats: a send that finds its chat's first send being stored by that
+ * sender's thread, and nothing queued, is stored at once by its own thread too, alongside: its
+ * transaction waits for the chat's row lock inside PostgreSQL and goes on the moment the first one
+ * commits. Queued, it would wait for that commit, then for the first one's fan-out, then for a
+ * storer thread to wake up; in a small chat whose members answer each other, that wait was the
+ * difference in the tail latency against a server that did not number events (see
+ * docs/benchmarks.md). At most one send of a chat is stored alongside at a time, and none in a chat
+ * whose sends go to a storer thread (a busy chat is better served by batches). So within an instance
+ * at most two transactions of a chat are under way at a time; instances take turns through the
+ * chat's row lock, and one sender's sends through that sender's lock.
  */
 final class SendBatches {
 
@@ -93,30 +102,67 @@ final class SendBatches {
      * thread, or before this returns when the chat had no storer and this thread stored it.
      */
     CompletableFuture<MessageService.Sent> submitAsync(long chatId, Pending send) {
-        boolean[] start = new boolean[1];
+        Start[] start = {Start.QUEUED};
         // queued inside compute, atomically with the check whether the chat's storer runs: one
         // storer per chat at a time, and none left idle while a send waits
         ChatQueue chat = chats.compute(chatId, (id, queue) -> {
             ChatQueue present = queue == null ? new ChatQueue(id) : queue;
-            present.queue.add(send);
             if (!present.storing) {
+                present.queue.add(send);
                 present.storing = true;
-                start[0] = true;
+                present.storedBySender = sendersStoring.tryAcquire();
+                start[0] = present.storedBySender ? Start.HERE : Start.STORER;
+            } else if (present.storedBySender && !present.alongside && present.queue.isEmpty()
+                    && sendersStoring.tryAcquire()) {
+                present.alongside = true;
+                start[0] = Start.ALONGSIDE;
+            } else {
+                present.queue.add(send);
             }
             return present;
         });
-        if (start[0]) {
-            if (sendersStoring.tryAcquire()) {
+        switch (start[0]) {
+            case HERE -> {
                 try {
                     storeOneBatchHere(chat);
                 } finally {
                     sendersStoring.release();
                 }
-            } else {
-                storers.execute(() -> storeUntilEmpty(chat));
+            }
+            case STORER -> storers.execute(() -> storeUntilEmpty(chat));
+            case ALONGSIDE -> storeAlongside(chat, send);
+            case QUEUED -> {
+                // the chat's storer takes it
             }
         }
         return send.result();
+    }
+
+    /** How a send is stored: see {@link SendBatches}. */
+    private enum Start {
+        /** By this thread, as the chat's storer. */
+        HERE,
+        /** By a storer thread, as the chat's storer. */
+        STORER,
+        /** By this thread, alongside the chat's storer, which is another sender's thread. */
+        ALONGSIDE,
+        /** By the chat's storer, in its next batch. */
+        QUEUED
+    }
+
+    /** Stores one send by itself on this thread while the chat's storer stores another batch. */
+    private void storeAlongside(ChatQueue chat, Pending send) {
+        try {
+            storeOrFail(chat.id, List.of(send), true);
+        } finally {
+            sendersStoring.release();
+            chats.computeIfPresent(chat.id, (id, queue) -> {
+                if (queue == chat) {
+                    chat.alongside = false;
+                }
+                return queue;
+            });
+        }
     }
 
     /**
@@ -154,6 +200,8 @@ final class SendBatches {
         boolean[] retired = new boolean[1];
         chats.compute(chat.id, (id, queue) -> {
             if (queue != chat || !chat.queue.isEmpty()) {
+                // the sends queued meanwhile go to a storer thread: nothing more alongside
+                chat.storedBySender = false;
                 return queue;
             }
             chat.storing = false;
@@ -213,12 +261,17 @@ final class SendBatches {
         }
     }
 
-    /** The queue of one chat, and whether its storer runs (changed only inside the map's compute). */
+    /**
+     * The queue of one chat, whether its storer runs, is a sender's thread, and has a send stored
+     * alongside it (the flags changed only inside the map's compute).
+     */
     private static final class ChatQueue {
 
         final long id;
         final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
         boolean storing;
+        boolean storedBySender;
+        boolean alongside;
 
         ChatQueue(long id) {
             this.id = id;

@@ -84,7 +84,8 @@ class SendBatchesTest {
     }
 
     @Test
-    void sendsThatArriveWhileABatchIsStoredGoIntoTheNextOneAndOneChatHasOneTransactionAtATime() throws Exception {
+    void sendsThatArriveWhileABatchIsStoredGoIntoTheNextOneAndOneChatHasAtMostTwoTransactionsAtATime()
+            throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         SendBatches sends = batches((chatId, batch, oneSender) -> {
@@ -105,7 +106,7 @@ class SendBatchesTest {
                 String text = "waiting " + i;
                 waiting.add(pool.submit(() -> sends.submit(1, new SendBatches.Pending(2, text, null))));
             }
-            Thread.sleep(200); // all ten queue behind the first batch
+            Thread.sleep(200); // one is stored alongside the first, the other nine queue behind them
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("first");
             for (int i = 0; i < 10; i++) {
@@ -114,9 +115,46 @@ class SendBatchesTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(batches).hasSize(2);
-        assertThat(batches.get(1)).hasSize(10);
-        assertThat(mostConcurrentStores.get()).isEqualTo(1);
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(0)).containsExactly("first");
+        assertThat(batches.get(1)).hasSize(1);
+        assertThat(batches.get(2)).hasSize(9).doesNotContainAnyElementsOf(batches.get(1));
+        assertThat(mostConcurrentStores.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondSendOfAQuietChatIsStoredAtOnceByItsOwnThreadAlongsideTheFirstButNotAThird() throws Exception {
+        CountDownLatch twoStoring = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> storedBy = new CopyOnWriteArrayList<>();
+        SendBatches sends = batches((chatId, batch, oneSender) -> {
+            storedBy.add(batch.stream().map(SendBatches.Pending::text).toList() + " by " + Thread.currentThread().getName()
+                    + (oneSender ? " alone" : ""));
+            twoStoring.countDown();
+            await(release);
+            complete(batch);
+            return List.of();
+        });
+        ExecutorService first = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "first"));
+        ExecutorService second = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "second"));
+        try {
+            Future<MessageService.Sent> one = first.submit(() -> sends.submit(1, new SendBatches.Pending(1, "a", null)));
+            Future<MessageService.Sent> two = second.submit(() -> sends.submit(1, new SendBatches.Pending(2, "b", null)));
+            assertThat(twoStoring.await(5, TimeUnit.SECONDS)).as("both stored at once").isTrue();
+            CompletableFuture<MessageService.Sent> three = sends.submitAsync(1, new SendBatches.Pending(3, "c", null));
+            assertThat(three).as("a third queues for the chat's storer").isNotCompleted();
+            release.countDown();
+            assertThat(one.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("a");
+            assertThat(two.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("b");
+            assertThat(three.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("c");
+        } finally {
+            release.countDown();
+            first.shutdownNow();
+            second.shutdownNow();
+        }
+        assertThat(storedBy).hasSize(3);
+        assertThat(storedBy.subList(0, 2)).containsExactlyInAnyOrder("[a] by first alone", "[b] by second alone");
+        assertThat(storedBy.get(2)).startsWith("[c] by pool-");
     }
 
     @Test
@@ -154,12 +192,12 @@ class SendBatchesTest {
     @Test
     void sendsOfASenderBusyElsewhereAreStoredNextWaitingForThatSenderAlone() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch twoStarted = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         SendBatches sends = batches((chatId, batch, oneSender) -> {
             calls.add(batch.stream().map(SendBatches.Pending::text).toList() + (oneSender ? " alone" : " together"));
-            if (calls.size() == 1) {
-                firstStarted.countDown();
+            if (calls.size() <= 2) {
+                twoStarted.countDown();
                 await(release);
             }
             List<SendBatches.Pending> busy = oneSender ? List.of()
@@ -167,22 +205,26 @@ class SendBatchesTest {
             complete(batch.stream().filter(pending -> !busy.contains(pending)).toList());
             return busy;
         });
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             Future<MessageService.Sent> first = pool.submit(() -> sends.submit(1, new SendBatches.Pending(1, "first", null)));
-            assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(100);
+            // stored alongside the first: the two after it queue
+            Future<MessageService.Sent> zero = pool.submit(() -> sends.submit(1, new SendBatches.Pending(3, "zero", null)));
+            assertThat(twoStarted.await(5, TimeUnit.SECONDS)).isTrue();
             Future<MessageService.Sent> one = pool.submit(() -> sends.submit(1, new SendBatches.Pending(1, "one", null)));
             Thread.sleep(100);
             Future<MessageService.Sent> two = pool.submit(() -> sends.submit(1, new SendBatches.Pending(2, "two", null)));
             Thread.sleep(100);
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("first");
+            assertThat(zero.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("zero");
             assertThat(one.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("one");
             assertThat(two.get(5, TimeUnit.SECONDS).message().text()).isEqualTo("two");
         } finally {
             pool.shutdownNow();
         }
-        assertThat(calls).containsExactly("[first] alone", "[one, two] together", "[two] alone");
+        assertThat(calls).containsExactly("[first] alone", "[zero] alone", "[one, two] together", "[two] alone");
     }
 
     private static void complete(List<SendBatches.Pending> batch) {
