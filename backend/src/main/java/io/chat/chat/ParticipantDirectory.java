@@ -39,7 +39,7 @@ public class ParticipantDirectory {
         if (cached != null && cached.contains(userId)) {
             return true;
         }
-        return loadAndKeep(chatId).contains(userId);
+        return isParticipantNow(chatId, userId);
     }
 
     /** As the database says now, whatever the cache holds (the list read is kept as above). */

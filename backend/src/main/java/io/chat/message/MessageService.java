@@ -249,6 +249,10 @@ public class MessageService implements ChatActivity, DisposableBean {
             log.info("message.rate_limited chat={} user={}", chatId, sender.id());
             return MessageRejected.rateLimited(cap);
         }
+        if (lone.inserted() == null) {
+            // every check passed, so the insert ran: never seen, and then nothing is acknowledged
+            throw new IllegalStateException("message not stored in chat " + chatId);
+        }
         MessageView view = new MessageView(lone.inserted().id(), pending.text(), sender, now, false, false, chatId,
                 pending.clientId());
         events.publishEvent(new MessageEvents.Posted(view, lone.inserted().seq()));
