@@ -16,11 +16,11 @@ import java.util.List;
  */
 record YardstickRun(String[] serverArgs, String[] yardstickArgs) {
 
-    static final String USAGE = """
-              --yardstick URL      after the run, the same run against a yardstick (java -jar
-                                   chat-loadtest.jar yardstick --port 8100: the server's stack, bare),
-                                   then a RATIO line: key figures as server / yardstick
-              --yardstick-pid PID  the yardstick's process, as --server-pid for its run""";
+    static final String USAGE = String.join("\n",
+            "  --yardstick URL      after the run, the same run against a yardstick (java -jar",
+            "                       chat-loadtest.jar yardstick --port 8100: the server's stack, bare),",
+            "                       then a RATIO line: key figures as server / yardstick",
+            "  --yardstick-pid PID  the yardstick's process, as --server-pid for its run");
 
     private static final String YARDSTICK = "--yardstick";
     private static final String YARDSTICK_PID = "--yardstick-pid";
