@@ -23,4 +23,13 @@ public interface ChatEventBus {
 
     /** Stops delivery; called when the chat's last local session leaves. */
     void unsubscribe(long chatId);
+
+    /**
+     * Whether a removal published anywhere reaches this instance's listener even for a chat it was
+     * not subscribed to (one instance: always), so that a socket joining a chat new to this
+     * instance need not read its membership again.
+     */
+    default boolean hearsEveryRemoval() {
+        return false;
+    }
 }

@@ -44,4 +44,9 @@ class InProcessChatEventBus implements ChatEventBus {
     public void unsubscribe(long chatId) {
         subscribed.remove(chatId);
     }
+
+    @Override
+    public boolean hearsEveryRemoval() {
+        return true;
+    }
 }

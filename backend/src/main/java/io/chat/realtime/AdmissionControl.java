@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * averaged (it grows when the CPU or the database is busy), and an open is let in while the steps
  * already waiting would be done, by the pool's threads, within three quarters of the budget (the
  * rest is the open's own step and the greeting). A stall that the average cannot see yet (the
- * database stopped answering) shows as an open that has waited half the budget: new ones are then
- * refused at once. One that waited past the budget all the same is refused when its turn comes.
+ * database stopped answering) shows as an open that has waited three quarters of the budget: new
+ * ones are then refused at once. One that waited past the budget all the same is refused when its turn comes.
  */
 @Component
 class AdmissionControl implements DisposableBean {
@@ -73,7 +73,7 @@ class AdmissionControl implements DisposableBean {
      */
     boolean tryAdmit(Runnable step, Runnable late) {
         long now = System.nanoTime();
-        if (waiting.get() >= limit() || now - oldestQueuedAt(now) > budgetNanos / 2) {
+        if (waiting.get() >= limit() || now - oldestQueuedAt(now) > budgetNanos * 3 / 4) {
             return false;
         }
         run(() -> {

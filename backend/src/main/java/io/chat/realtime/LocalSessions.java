@@ -49,7 +49,8 @@ class LocalSessions implements ChatEventListener {
      * @param start the number of the chat's sequence the session starts after (see {@link ChatFeed#join})
      * @param routed completes when events of the chat published from now on will reach the session
      * @param firstHere whether the session is the chat's first on this instance, so that the chat was
-     *     not routed here before: a removal published by another instance before then was not heard
+     *     not routed here before and a removal published by another instance before then was not
+     *     heard (never so when the fan-out hears every removal: one instance)
      */
     record Joined(long start, CompletableFuture<Void> routed, boolean firstHere) {
     }
@@ -75,7 +76,7 @@ class LocalSessions implements ChatEventListener {
             ChatFeed feed = created[0];
             route.whenComplete((done, failure) -> feed.checkDatabase());
         }
-        return new Joined(start[0], route, created[0] != null);
+        return new Joined(start[0], route, created[0] != null && !bus.hearsEveryRemoval());
     }
 
     /**

@@ -105,7 +105,7 @@ class RealtimeMetrics {
         openLatency.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An open refused with this close code (4401, 4403, 4409, 1011). */
+    /** An open refused with this close code (4401, 4403, 4409, 1011, 1013 Try again later). */
     void refused(CloseStatus status) {
         refusals.computeIfAbsent(status.getCode(), code -> openCounter(Integer.toString(code))).increment();
     }

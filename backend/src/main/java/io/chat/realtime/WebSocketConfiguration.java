@@ -2,12 +2,15 @@ package io.chat.realtime;
 
 import org.apache.catalina.Lifecycle;
 import org.apache.coyote.AbstractProtocol;
+
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.ServletWebSocketHandlerRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -45,6 +48,17 @@ class WebSocketConfiguration implements WebSocketConfigurer {
     }
 
     private static final String ANY_ORIGIN = "*";
+
+    /**
+     * No {@code http.server.requests} observation for the upgrades: each would be timed and counted
+     * as a 101 response, one meter update per (re)connect that says nothing the socket meters
+     * ({@code chat_websocket_opens_total}, the open latency) do not, on the path of every open.
+     */
+    @Bean
+    ObservationPredicate noHttpObservationOfUpgrades() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && request.getCarrier().getRequestURI().startsWith("/ws/"));
+    }
 
     @Bean
     DrainingGate drainingGate() {

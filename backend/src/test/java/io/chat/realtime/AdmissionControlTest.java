@@ -35,7 +35,7 @@ class AdmissionControlTest {
     }
 
     @Test
-    void anOpenArrivingWhileTheOldestHasWaitedHalfTheBudgetIsRefusedAtOnce() throws Exception {
+    void anOpenArrivingWhileTheOldestHasWaitedThreeQuartersOfTheBudgetIsRefusedAtOnce() throws Exception {
         control = new AdmissionControl(1, Duration.ofMillis(400));
         CountDownLatch started = new CountDownLatch(1);
         assertThat(control.tryAdmit(() -> {
@@ -45,7 +45,7 @@ class AdmissionControlTest {
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(control.tryAdmit(() -> { }, () -> { })).as("queued behind the stall").isTrue();
         assertThat(control.tryAdmit(() -> { }, () -> { })).as("the queue is young").isTrue();
-        Thread.sleep(250); // the oldest queued has now waited more than half of 400 ms
+        Thread.sleep(350); // the oldest queued has now waited more than three quarters of 400 ms
         long asked = System.nanoTime();
         assertThat(control.tryAdmit(() -> { }, () -> { })).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(50));
