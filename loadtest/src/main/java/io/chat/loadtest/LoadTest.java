@@ -14,6 +14,11 @@ public final class LoadTest {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(Options.USAGE);
+            System.out.println(StormOptions.USAGE);
+            return;
+        }
+        if (args.length > 0 && args[0].equals(StormOptions.SCENARIO)) {
+            storm(args);
             return;
         }
         Options options;
@@ -33,6 +38,21 @@ public final class LoadTest {
             case "hot-chat" -> new MessagingRun(options).hotChat(LoadTest::print);
             default -> print(new ConnectRun(options).run()); // connect, hold
         }
+        System.exit(0);
+    }
+
+    /** The reconnect storm has options of its own ({@link StormOptions}). */
+    private static void storm(String[] args) throws Exception {
+        StormOptions options;
+        try {
+            options = StormOptions.parse(args);
+        } catch (Options.InvalidOptions invalid) {
+            System.err.println("error: " + invalid.getMessage());
+            System.err.println(StormOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        print(new StormRun(options).run());
         System.exit(0);
     }
 
