@@ -217,6 +217,9 @@ final class StormClient {
         }
         StormFigures figures = shared.figures();
         figures.closed(code, reason);
+        if (onVictim && state == State.LIVE && figures.killNanos() > 0) {
+            figures.victimClosed(System.nanoTime());
+        }
         long delay = ReconnectPolicy.delayMillis(code, reason, attempt, refusals,
                 ThreadLocalRandom.current().nextDouble());
         if (delay < 0) {

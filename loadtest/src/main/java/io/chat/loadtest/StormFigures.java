@@ -23,6 +23,7 @@ final class StormFigures {
     private static final long MAX_MICROS = 300_000_000L;
 
     private final AtomicLong killNanos = new AtomicLong();
+    private final AtomicLong firstVictimClose = new AtomicLong();
     private final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
     private final Histogram reconnectMicros = new ConcurrentHistogram(MAX_MICROS, 3);
     private final LongAdder attempts = new LongAdder();
@@ -42,6 +43,16 @@ final class StormFigures {
     /** When the victim was signalled, or 0 before. */
     long killNanos() {
         return killNanos.get();
+    }
+
+    /** The close of a live socket of a client that was on the victim, after the kill. */
+    void victimClosed(long nanos) {
+        firstVictimClose.compareAndSet(0, nanos);
+    }
+
+    /** When the first of the victim's sockets ended after the kill (its drain, for a restart), or 0. */
+    long firstVictimCloseNanos() {
+        return firstVictimClose.get();
     }
 
     void closed(int code, String reason) {

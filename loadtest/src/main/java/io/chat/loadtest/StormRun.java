@@ -48,6 +48,7 @@ final class StormRun {
     /** After the drain: what was sent last reaches the others, and no reconnect is still starting. */
     private static final Duration SETTLE = Duration.ofSeconds(1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final long EXIT_POLL_MILLIS = 20;
 
     private final StormOptions options;
     private final StormFigures figures = new StormFigures();
@@ -102,7 +103,7 @@ final class StormRun {
         figures.killed(kill);
         Progress.phase(SCENARIO, (options.kill() == StormOptions.Kill.CRASH ? "SIGKILL" : "SIGTERM") + " to "
                 + options.victimPid() + "; observing for " + options.after().toSeconds() + " s");
-        CompletableFuture<Long> exited = victim.onExit().thenApply(ended -> System.nanoTime());
+        CompletableFuture<Long> exited = watchExit(victim);
         boolean signalled = options.kill() == StormOptions.Kill.CRASH ? victim.destroyForcibly() : victim.destroy();
         if (!signalled) {
             Progress.phase(SCENARIO, "the signal was refused: is process " + options.victimPid() + " another user's?");
@@ -127,6 +128,24 @@ final class StormRun {
         clients.forEach(StormClient::stop);
         scheduler.shutdownNow();
         return result;
+    }
+
+    /**
+     * When the victim's process is gone, polled every {@value #EXIT_POLL_MILLIS} ms: for a process
+     * that is not its child the JDK's {@code onExit()} polls with a growing interval, too coarse to
+     * time a drain by.
+     */
+    private static CompletableFuture<Long> watchExit(ProcessHandle victim) {
+        CompletableFuture<Long> exited = new CompletableFuture<>();
+        Thread watch = new Thread(() -> {
+            while (victim.isAlive()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(EXIT_POLL_MILLIS));
+            }
+            exited.complete(System.nanoTime());
+        }, "storm-victim-exit");
+        watch.setDaemon(true);
+        watch.start();
+        return exited;
     }
 
     private List<Long> createChats(ChatApi api, List<ChatApi.User> users) throws Exception {
@@ -308,6 +327,8 @@ final class StormRun {
                 .put("live_again_p99_s", percentile(liveAgain, 99))
                 .put("victim_clients_not_live_again", victimsNotBack)
                 .put("victim_exit_s", exitedNanos == null ? null : (exitedNanos - kill) / 1e9)
+                .put("victim_closes_began_s", figures.firstVictimCloseNanos() == 0 ? null
+                        : (figures.firstVictimCloseNanos() - kill) / 1e9)
                 .put("reconnect_open_p50_ms", millis(reconnects, 50))
                 .put("reconnect_open_p99_ms", millis(reconnects, 99))
                 .put("reconnect_open_max_ms", millis(reconnects, 100))
