@@ -71,7 +71,8 @@ final class StormFigures {
         errorFrames.increment();
     }
 
-    void unexpected(SeqLedger.Receipt receipt) {
+    /** An event before the client's first greeting or at or before its seq: none on a sound server. */
+    void unexpected() {
         unexpected.increment();
     }
 
@@ -80,6 +81,7 @@ final class StormFigures {
         sentAfterReconnect.addAll(sequences);
     }
 
+    /** A survivor's time without a delivery, after the kill. */
     void quiet(long nanos) {
         longestQuietNanos.accumulateAndGet(nanos, Math::max);
     }
@@ -130,10 +132,6 @@ final class StormFigures {
 
     long sentAfterReconnectCount() {
         return sentAfterReconnect.size();
-    }
-
-    void quietAtEnd(long nanos) {
-        quiet(nanos);
     }
 
     long longestQuietNanos() {

@@ -112,7 +112,7 @@ final class StormRun {
         long windowEnd = System.nanoTime();
         for (StormClient client : clients) {
             if (!client.onVictim) {
-                figures.quietAtEnd(client.quietAtEnd(kill, windowEnd));
+                figures.quiet(client.quietAtEnd(kill, windowEnd));
             }
         }
 
