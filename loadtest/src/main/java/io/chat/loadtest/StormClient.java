@@ -176,7 +176,7 @@ final class StormClient {
     private boolean record(long seq) {
         SeqLedger.Receipt receipt = ledger.received(seq);
         if (receipt == SeqLedger.Receipt.BEFORE_START || receipt == SeqLedger.Receipt.NOT_STARTED) {
-            shared.figures().unexpected();
+            shared.figures().outsideLedger();
         }
         return receipt == SeqLedger.Receipt.NEW;
     }

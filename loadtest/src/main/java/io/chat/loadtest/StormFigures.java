@@ -72,7 +72,7 @@ final class StormFigures {
     }
 
     /** An event before the client's first greeting or at or before its seq: none on a sound server. */
-    void unexpected() {
+    void outsideLedger() {
         unexpected.increment();
     }
 
@@ -126,7 +126,7 @@ final class StormFigures {
         return errorFrames.sum();
     }
 
-    long unexpected() {
+    long outsideLedgerCount() {
         return unexpected.sum();
     }
 

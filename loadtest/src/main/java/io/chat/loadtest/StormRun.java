@@ -341,7 +341,7 @@ final class StormRun {
                 .put("missed", missed)
                 .put("missed_by_failed_clients", missedByFailed)
                 .put("duplicated", duplicated)
-                .put("events_outside_ledger", figures.unexpected())
+                .put("events_outside_ledger", figures.outsideLedgerCount())
                 .put("messages_sent", messagesSent.get())
                 .put("sent_after_reconnect", figures.sentAfterReconnectCount())
                 .put("unacknowledged_sends", unacknowledged)
