@@ -217,6 +217,9 @@ final class StormClient {
         }
         StormFigures figures = shared.figures();
         figures.closed(code, reason);
+        if (state == State.OPENING) {
+            figures.attemptFailed(System.nanoTime() - socket.startedNanos);
+        }
         if (onVictim && state == State.LIVE && figures.killNanos() > 0) {
             figures.victimClosed(System.nanoTime());
         }

@@ -2,6 +2,7 @@ package io.chat.loadtest;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,6 +27,7 @@ final class StormFigures {
     private final AtomicLong firstVictimClose = new AtomicLong();
     private final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
     private final Histogram reconnectMicros = new ConcurrentHistogram(MAX_MICROS, 3);
+    private final Histogram failedAttemptMicros = new ConcurrentHistogram(MAX_MICROS, 3);
     private final LongAdder attempts = new LongAdder();
     private final Histogram beforeKillMicros = new ConcurrentHistogram(MAX_MICROS, 3);
     private final LongAdder errorFrames = new LongAdder();
@@ -65,6 +67,11 @@ final class StormFigures {
 
     void reconnected(long openNanos) {
         reconnectMicros.recordValue(Math.min(MAX_MICROS, openNanos / 1000));
+    }
+
+    /** A reconnect attempt that ended before its greeting (a refusal, or a failed open), after {@code nanos}. */
+    void attemptFailed(long nanos) {
+        failedAttemptMicros.recordValue(Math.min(MAX_MICROS, nanos / 1000));
     }
 
     void errorFrame() {
@@ -118,6 +125,10 @@ final class StormFigures {
         return reconnectMicros;
     }
 
+    Histogram failedAttemptMicros() {
+        return failedAttemptMicros;
+    }
+
     Histogram beforeKillMicros() {
         return beforeKillMicros;
     }
@@ -136,6 +147,22 @@ final class StormFigures {
 
     long longestQuietNanos() {
         return longestQuietNanos.get();
+    }
+
+    /**
+     * The survivors' worst delivery latency in each second after the kill, in milliseconds (null for a
+     * second without deliveries): where in the storm they noticed it.
+     */
+    synchronized List<Double> survivorsWorstBySecond(long killNanos, int seconds) {
+        Double[] worst = new Double[seconds];
+        for (int i = 0; i < sampleCount; i++) {
+            long second = (samples[3 * i] - killNanos) / 1_000_000_000L;
+            if (second >= 0 && second < seconds && !sentAfterReconnect.contains((int) samples[3 * i + 2])) {
+                double millis = Math.round(samples[3 * i + 1] / 10_000.0) / 100.0;
+                worst[(int) second] = worst[(int) second] == null ? millis : Math.max(worst[(int) second], millis);
+            }
+        }
+        return Arrays.asList(worst);
     }
 
     /**

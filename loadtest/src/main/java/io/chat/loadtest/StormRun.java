@@ -49,6 +49,8 @@ final class StormRun {
     private static final Duration SETTLE = Duration.ofSeconds(1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long EXIT_POLL_MILLIS = 20;
+    /** Seconds after the kill whose worst survivor latency is listed: the storm, not the quiet after it. */
+    private static final int WORST_BY_SECOND = 30;
 
     private final StormOptions options;
     private final StormFigures figures = new StormFigures();
@@ -334,6 +336,8 @@ final class StormRun {
                 .put("reconnect_open_max_ms", millis(reconnects, 100))
                 .put("reconnects", reconnects.getTotalCount())
                 .put("reconnect_attempts", figures.attempts())
+                .put("failed_attempt_p50_ms", millis(figures.failedAttemptMicros(), 50))
+                .put("failed_attempt_max_ms", millis(figures.failedAttemptMicros(), 100))
                 .put("close_codes", figures.closeCodes())
                 .put("failures", gaveUp.values().stream().mapToLong(Long::longValue).sum() + notLive)
                 .put("gave_up", gaveUp)
@@ -353,6 +357,8 @@ final class StormRun {
                 .put("survivors_latency_p99_ms", millis(survivors, 99))
                 .put("survivors_latency_max_ms", millis(survivors, 100))
                 .put("survivors_deliveries", survivors.getTotalCount())
+                .put("survivors_worst_ms_by_second", figures.survivorsWorstBySecond(kill,
+                        (int) Math.min(WORST_BY_SECOND, options.after().toSeconds())))
                 .put("longest_delivery_gap_s", figures.longestQuietNanos() / 1e9)
                 .put("expected_gap_s", 1 / options.rate())
                 .put("load_average", Result.loadAverage());
