@@ -38,7 +38,7 @@ final class StormClient {
     final boolean onVictim;
     private final Shared shared;
     private final SeqLedger ledger = new SeqLedger();
-    /** Sends not yet acknowledged, by client_id, oldest first: the frame and whether it went out already. */
+    /** Sends not yet acknowledged, by client_id, oldest first. */
     private final Map<String, Send> outbox = new LinkedHashMap<>();
     /** Completes with true at the first greeting, false when the first open fails. */
     final CompletableFuture<Boolean> firstOpen = new CompletableFuture<>();
@@ -51,7 +51,7 @@ final class StormClient {
     private long liveAgainNanos;
     private long lastDeliveryNanos;
 
-    private record Send(int sequence, String frame, boolean sentOnce) {
+    private record Send(int sequence, String frame) {
     }
 
     StormClient(ChatApi.User user, long chatId, boolean onVictim, Shared shared) {
@@ -74,9 +74,8 @@ final class StormClient {
         String clientId = "st" + sequence;
         String frame = "{\"type\":\"message\",\"text\":\"" + MessageFrames.text(sequence, dueNanos)
                 + "\",\"client_id\":\"" + clientId + "\"}";
-        boolean live = state == State.LIVE;
-        outbox.put(clientId, new Send(sequence, frame, live));
-        if (live) {
+        outbox.put(clientId, new Send(sequence, frame));
+        if (state == State.LIVE) {
             socket.send(frame);
         }
     }
@@ -89,9 +88,12 @@ final class StormClient {
         }
     }
 
-    /** Stops reconnecting, keeping the socket open: after the traffic, so that the final count is still. */
+    /**
+     * Cancels a reconnect that is waiting out its delay, keeping an open socket open: after the
+     * traffic, so that nothing new is sent while the chats' final seqs are read.
+     */
     synchronized void freeze() {
-        if (state == State.WAITING || state == State.OPENING) {
+        if (state == State.WAITING) {
             state = State.STOPPED;
         }
     }
@@ -201,7 +203,6 @@ final class StormClient {
             socket.send(send.frame());
             again.add(send.sequence());
         }
-        outbox.replaceAll((id, send) -> new Send(send.sequence(), send.frame(), true));
         figures.sentAfterReconnect(again);
     }
 
