@@ -25,7 +25,8 @@ export const CloseCodes = Object.freeze({
     TOO_BIG: 1009, // frame over 64 KiB: a client bug, never reconnect
     INTERNAL_ERROR: 1011, // reconnect with backoff
     SERVICE_RESTART: 1012, // reconnect after 0-1 s
-    TRY_AGAIN_LATER: 1013, // "Too slow to keep up": reconnect with backoff
+    TRY_AGAIN_LATER: 1013, // "Too slow to keep up": reconnect with backoff; "Try again later" (a reconnect
+    // storm): after a random delay that doubles at each such refusal: 0-1 s, 0-2 s, ... at most 30 s
     UNAUTHORIZED: 4401, // "Token expired": refresh and reconnect; "Invalid token": never
     FORBIDDEN: 4403, // not a participant: never
     CONFLICT: 4409, // already connected, or replaced by a newer connection: never
@@ -36,6 +37,7 @@ const RECONNECT = new Set([1001, 1005, 1006, 1011, 1012, 1013]);
 /** Of those, the ones where the server asks for a short random delay instead of a backoff. */
 const QUICK = new Set([1001, 1012]);
 const TOKEN_EXPIRED = 'Token expired';
+const TRY_AGAIN_LATER = 'Try again later';
 const TYPING_STOP_MS = 3000;
 /** U+0000 and unpaired surrogates: the server refuses both. */
 const INVALID_CHARACTERS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -388,7 +390,7 @@ export class ChatWebSocket {
             }
             return;
         }
-        const delay = this.delay(code);
+        const delay = this.delay(code, reason);
         this.attempt++;
         this.setState('reconnecting', {code, reason, attempt: this.attempt, delayMs: delay});
         this.retryTimer = setTimeout(() => {
@@ -397,10 +399,17 @@ export class ChatWebSocket {
         }, delay);
     }
 
-    /** Full jitter: a random delay up to the exponential backoff, or up to 1 s where the server asks. */
-    delay(code) {
+    /**
+     * A random delay up to the exponential backoff, or up to 1 s where the server asks; after a storm's
+     * "Try again later", anywhere from 0 up to 1 s doubled at each refusal in a row (full jitter: the
+     * refused spread out over the whole window instead of coming back together).
+     */
+    delay(code, reason) {
         if (QUICK.has(code) && this.attempt === 0) {
             return Math.floor(this.options.random() * 1000);
+        }
+        if (code === CloseCodes.TRY_AGAIN_LATER && reason === TRY_AGAIN_LATER) {
+            return Math.floor(this.options.random() * Math.min(this.options.maxDelayMs, 1000 * 2 ** this.attempt));
         }
         const ceiling = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** this.attempt);
         return Math.floor(ceiling / 2 + this.options.random() * ceiling / 2);

@@ -48,9 +48,10 @@ class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
+    /** bcrypt at the configured strength for new hashes; a stored hash of any strength still verifies. */
     @Bean
-    PasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+    PasswordEncoder passwordEncoder(PasswordSettings settings) {
+        return new BCryptPasswordEncoder(settings.bcryptStrength());
     }
 
     /**

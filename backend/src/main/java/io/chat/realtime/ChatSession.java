@@ -5,11 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +58,8 @@ final class ChatSession implements SessionOutbox.Trouble {
      * this many; then reading waits (TCP pushes back on the client) instead of queueing without end.
      */
     private final Semaphore sendSlots = new Semaphore(MAX_SENDS_IN_FLIGHT);
-    /** Completed by the next frame or pong while a liveness probe waits for one. */
-    private volatile CompletableFuture<Void> answered;
+    /** Completed by the next frame or pong after a liveness probe's ping; guarded by gate when replaced. */
+    private volatile CompletableFuture<Boolean> probing;
 
     private record Held(ChatEvent event, OutboundFrame frame) {
     }
@@ -130,34 +128,34 @@ final class ChatSession implements SessionOutbox.Trouble {
 
     void heard() {
         lastHeardNanos = System.nanoTime();
-        CompletableFuture<Void> waiting = answered;
+        CompletableFuture<Boolean> waiting = probing;
         if (waiting != null) {
-            waiting.complete(null);
+            waiting.complete(true);
         }
     }
 
     /**
-     * Whether the client is still there: heard from in the last {@code recently}, or answering a
-     * ping sent now within {@code answerWithin}. Blocks the caller at most {@code answerWithin}.
+     * Pings the client now: completes with true as soon as it answers (a pong, or any frame), with
+     * false when {@code answerWithin} passes first. However recently it spoke, only an answer to this
+     * ping counts: a phone that froze just after sending is dead all the same. Concurrent probes
+     * share the one ping. Never blocks the caller.
      */
-    boolean isLive(Duration recently, Duration answerWithin) {
-        if (System.nanoTime() - lastHeardNanos < recently.toNanos()) {
-            return true;
+    CompletableFuture<Boolean> probe(Duration answerWithin) {
+        if (isClosing()) {
+            return CompletableFuture.completedFuture(false);
         }
-        CompletableFuture<Void> waiting = new CompletableFuture<>();
-        answered = waiting;
+        CompletableFuture<Boolean> answer;
+        synchronized (gate) {
+            CompletableFuture<Boolean> pending = probing;
+            if (pending != null && !pending.isDone()) {
+                return pending;
+            }
+            answer = new CompletableFuture<Boolean>().completeOnTimeout(false, answerWithin.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            probing = answer;
+        }
         ping();
-        try {
-            waiting.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException silent) {
-            return false;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return true;
-        } finally {
-            answered = null;
-        }
+        return answer;
     }
 
     long lastHeardNanos() {
@@ -244,6 +242,11 @@ final class ChatSession implements SessionOutbox.Trouble {
     void ping() {
         lastPingNanos = System.nanoTime();
         outbox.ping();
+    }
+
+    /** Whether the session is being closed (or was): it counts as nobody's live connection any more. */
+    boolean isClosing() {
+        return outbox.isClosing();
     }
 
     /** Closes with this status, whatever is being written; later sends are dropped. */

@@ -39,6 +39,13 @@ final class CloseCodes {
     /** The client reads too slowly to keep up with its chat. Reconnect with {@code last_message_id}. */
     static final CloseStatus TOO_SLOW = new CloseStatus(1013, "Too slow to keep up");
 
+    /**
+     * The instance has more new sockets waiting than it can admit within 2 s (a reconnect storm):
+     * refused at once, before any work. Reconnect after a random delay that doubles at each such
+     * refusal (0-1 s, 0-2 s, ... at most 30 s), with recovery.
+     */
+    static final CloseStatus TRY_AGAIN_LATER = new CloseStatus(1013, "Try again later");
+
     /** The server failed; the failure is logged. Reconnect with backoff. */
     static final CloseStatus SERVER_ERROR = new CloseStatus(1011, "Internal server error");
 

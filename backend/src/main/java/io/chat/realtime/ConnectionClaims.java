@@ -1,12 +1,15 @@
 package io.chat.realtime;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import io.chat.system.ClusterSettings;
@@ -14,11 +17,12 @@ import io.chat.system.ClusterSettings;
 /**
  * One connection per user per chat, across every instance, kept in PostgreSQL. A claim is taken
  * when a connection opens and given back when it closes. It holds while its instance is alive: each
- * instance renews one heartbeat row every {@code chat.cluster.claim-renew-interval}, and a claim
- * whose instance has not renewed for {@code chat.cluster.claim-ttl} (a crashed instance) is taken
- * over by the next connection of its user. The same renewal puts back the claims of this
- * instance's live connections that went missing (the claims table is unlogged: PostgreSQL empties
- * it when it recovers from a crash).
+ * instance renews one heartbeat row every {@code chat.cluster.claim-renew-interval} (1 s), on a
+ * thread of its own so that no other work delays it, and a claim whose instance has not renewed for
+ * {@code chat.cluster.claim-ttl} (4 s: it crashed) is taken over by the next connection of its user.
+ * Every {@code chat.cluster.claim-check-interval} the instance also counts its claims in the
+ * database and, when some went missing (the claims table is unlogged: PostgreSQL empties it when it
+ * recovers from a crash), puts back those of its live connections.
  */
 @Component
 class ConnectionClaims implements SmartLifecycle {
@@ -28,27 +32,45 @@ class ConnectionClaims implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final LocalSessions sessions;
     private final String instanceId;
-    private final long ttlMillis;
+    private final Duration ttl;
+    private final Duration renewInterval;
+    private final Duration checkInterval;
+    private volatile ScheduledThreadPoolExecutor heartbeats;
     private volatile boolean running;
+    /** Set once the claims and the heartbeat were given back at shutdown: nothing is renewed after. */
+    private volatile boolean released;
 
     ConnectionClaims(JdbcClient jdbc, LocalSessions sessions, ClusterSettings settings) {
         this.jdbc = jdbc;
         this.sessions = sessions;
         this.instanceId = settings.instanceId();
-        this.ttlMillis = settings.claimTtl().toMillis();
+        this.ttl = settings.claimTtl();
+        this.renewInterval = settings.claimRenewInterval();
+        this.checkInterval = settings.claimCheckInterval();
         log.info("cluster.instance id={}", instanceId);
     }
 
     /** Before the web server takes its first connection: claims of this instance hold from the start. */
     @Override
     public void start() {
+        released = false;
         heartbeat();
+        heartbeats = new ScheduledThreadPoolExecutor(2, new CustomizableThreadFactory("chat-heartbeat-"));
+        // two threads: a claims check held up by a slow database must not hold up the heartbeat
+        heartbeats.scheduleWithFixedDelay(this::renew, renewInterval.toNanos(), renewInterval.toNanos(),
+                TimeUnit.NANOSECONDS);
+        heartbeats.scheduleWithFixedDelay(this::restoreMissing, checkInterval.toNanos(), checkInterval.toNanos(),
+                TimeUnit.NANOSECONDS);
         running = true;
     }
 
     @Override
     public void stop() {
         running = false; // claims are given back by GracefulShutdown, after the sockets are closed
+        ScheduledThreadPoolExecutor executor = heartbeats;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 
     @Override
@@ -116,7 +138,7 @@ class ConnectionClaims implements SmartLifecycle {
                        (SELECT session_id FROM holder) AS holder_session
                 """)
                 .param("chat", chatId).param("user", userId).param("instance", instanceId)
-                .param("session", sessionId).param("ttl", ttlMillis)
+                .param("session", sessionId).param("ttl", ttl.toMillis())
                 .query((row, number) -> {
                     Outcome outcome = row.getInt("members") == 0 ? Outcome.NOT_PARTICIPANT
                             : row.getInt("claims") == 0 ? Outcome.ALREADY_CONNECTED : Outcome.ADMITTED;
@@ -148,17 +170,54 @@ class ConnectionClaims implements SmartLifecycle {
 
     /** On shutdown: frees this instance's claims, and says it is gone so that none is waited for. */
     void releaseAll() {
+        released = true;
         jdbc.sql("DELETE FROM connection_claims WHERE instance_id = ?").param(instanceId).update();
         jdbc.sql("DELETE FROM cluster_instances WHERE instance_id = ?").param(instanceId).update();
     }
 
-    /** Renews this instance's heartbeat and puts back the claims of its live connections that went missing. */
-    @Scheduled(fixedDelayString = "${chat.cluster.claim-renew-interval:5s}")
-    void renew() {
+    /**
+     * How long ago the instance last renewed its heartbeat; null when it has no heartbeat row (it
+     * stopped and said so, or never was).
+     */
+    Duration heartbeatAge(String instance) {
+        return jdbc.sql("""
+                SELECT (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint
+                  FROM cluster_instances WHERE instance_id = ?""").param(instance).query(Long.class).optional()
+                .map(Duration::ofMillis).orElse(null);
+    }
+
+    /** How long an instance may go without renewing before its connections count as dead. */
+    Duration ttl() {
+        return ttl;
+    }
+
+    private void renew() {
+        if (released) {
+            return;
+        }
         try {
             heartbeat();
+        } catch (RuntimeException databaseDown) {
+            log.warn("cluster.heartbeat_failed instance={}: {}", instanceId, databaseDown.toString());
+        }
+    }
+
+    /**
+     * Puts back the claims of this instance's live connections when the database holds fewer than
+     * there are (one indexed count per check; the insert only after a loss).
+     */
+    private void restoreMissing() {
+        if (released) {
+            return;
+        }
+        try {
             List<ChatSession> live = sessions.all();
             if (live.isEmpty()) {
+                return;
+            }
+            long held = jdbc.sql("SELECT count(*) FROM connection_claims WHERE instance_id = ?").param(instanceId)
+                    .query(Long.class).single();
+            if (held >= live.size()) {
                 return;
             }
             int restored = jdbc.sql("""
@@ -175,7 +234,7 @@ class ConnectionClaims implements SmartLifecycle {
                         + "crash empties the unlogged claims table)", instanceId, restored);
             }
         } catch (RuntimeException databaseDown) {
-            log.warn("cluster.claims_not_renewed instance={}: {}", instanceId, databaseDown.toString());
+            log.warn("cluster.claims_not_checked instance={}: {}", instanceId, databaseDown.toString());
         }
     }
 

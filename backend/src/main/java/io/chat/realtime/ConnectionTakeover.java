@@ -1,6 +1,9 @@
 package io.chat.realtime;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,21 +11,26 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides, when a user opens a connection to a chat where another of theirs holds the claim,
- * whether that other one is alive. A second tab or device is live: the new connection is refused
- * with 4409 at once. A phone that lost its network without closing is not: it has not been heard
- * from for 5 s and does not answer a ping within 2 s; it is closed with 4409
- * {@code Replaced by a new connection} and the new one takes its place, instead of waiting out the
- * 60 s ping timeout. The instance that holds the old connection probes it: this one directly, any
- * other through {@link ProbeChannel}.
+ * whether that other one is alive: live means it answers a ping sent now within
+ * {@link #ANSWER_WITHIN}, however recently it spoke. A second tab or device answers within
+ * milliseconds: the new connection is refused with 4409. A phone that lost its network (or froze
+ * just after sending) does not: it is closed with 4409 {@code Replaced by a new connection} and the
+ * new one takes its place within about 2 s. The instance that holds the old connection probes it:
+ * this one directly, any other through {@link ProbeChannel}. When that instance does not answer, its
+ * heartbeat decides: an instance that stopped renewing it for {@code chat.cluster.claim-ttl} has
+ * crashed, and its connections are dead.
+ *
+ * <p>Nothing here blocks: every wait (a pong, another instance's answer, a heartbeat going stale)
+ * completes a future, and the database work that follows runs on the given executor.
  */
 @Component
 class ConnectionTakeover {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionTakeover.class);
-    /** Heard from this recently: live without a ping. */
-    static final Duration RECENTLY = Duration.ofSeconds(5);
     /** A ping unanswered this long: dead. */
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
+    /** Past a heartbeat's deadline, before it is read again: clocks and commits need a moment. */
+    private static final Duration STALE_MARGIN = Duration.ofMillis(100);
 
     private final LocalSessions sessions;
     private final ConnectionClaims claims;
@@ -36,40 +44,77 @@ class ConnectionTakeover {
     }
 
     /**
-     * @return true when the holder was found dead, closed, and the claim moved to {@code sessionId}
+     * Probes the claim's holder and, if it is dead, moves the claim to {@code sessionId}.
+     *
+     * @param work runs the database steps (the take-over, a heartbeat read), never a probe's thread
+     * @return completes with true when the holder was found dead, closed, and the claim moved
      */
-    boolean takeOverIfDead(long chatId, long userId, String sessionId, ConnectionClaims.Admission refused) {
-        if (refused.holderSession() == null) {
-            return false;
+    CompletableFuture<Boolean> takeOverIfDead(long chatId, long userId, String sessionId,
+            ConnectionClaims.Admission refused, Executor work) {
+        String holderInstance = refused.holderInstance();
+        String holderSession = refused.holderSession();
+        if (holderSession == null) {
+            return CompletableFuture.completedFuture(false);
         }
-        boolean dead = claims.instanceId().equals(refused.holderInstance())
-                ? !probeHere(chatId, refused.holderSession())
-                : probes.probe(refused.holderInstance(), chatId, refused.holderSession()) == ProbeChannel.Answer.DEAD;
-        if (!dead) {
-            return false;
+        CompletableFuture<Boolean> dead;
+        if (claims.instanceId().equals(holderInstance)) {
+            dead = probeHere(chatId, holderSession).thenApply(alive -> !alive);
+        } else {
+            dead = probes.probe(holderInstance, chatId, holderSession).thenComposeAsync(answer -> switch (answer) {
+                case LIVE -> CompletableFuture.completedFuture(false);
+                case DEAD -> CompletableFuture.completedFuture(true);
+                case NO_ANSWER -> crashed(holderInstance, work);
+            }, work);
         }
-        boolean moved = claims.takeOver(chatId, userId, refused.holderSession(), sessionId);
+        return dead.thenApplyAsync(isDead -> isDead && moveClaim(chatId, userId, holderSession, sessionId), work);
+    }
+
+    private boolean moveClaim(long chatId, long userId, String deadSession, String sessionId) {
+        boolean moved = claims.takeOver(chatId, userId, deadSession, sessionId);
         log.info("ws.replaced chat={} user={} old_session={} new_session={} taken_over={}", chatId, userId,
-                refused.holderSession(), sessionId, moved);
+                deadSession, sessionId, moved);
         return moved;
     }
 
     /**
-     * Probes a connection of this instance; closes it with 4409 Replaced when it is dead.
-     *
-     * @return whether it is alive (a connection not open here is not)
+     * An instance that did not answer a probe: crashed if its heartbeat is (or goes) stale, alive
+     * (and its connection taken for live) if it renews it meanwhile. Waits at most the claim TTL.
      */
-    boolean probeHere(long chatId, String sessionId) {
+    private CompletableFuture<Boolean> crashed(String instance, Executor work) {
+        Duration age = claims.heartbeatAge(instance);
+        Duration ttl = claims.ttl();
+        if (age == null || age.compareTo(ttl) >= 0) {
+            log.info("cluster.instance_gone instance={}: its connections count as dead", instance);
+            return CompletableFuture.completedFuture(true);
+        }
+        Duration untilStale = ttl.minus(age).plus(STALE_MARGIN);
+        return CompletableFuture.supplyAsync(() -> {
+            Duration later = claims.heartbeatAge(instance);
+            boolean gone = later == null || later.compareTo(ttl) >= 0;
+            log.info("cluster.instance_{} instance={}: it did not answer a probe and its heartbeat {}",
+                    gone ? "gone" : "alive", instance, gone ? "went stale" : "was renewed");
+            return gone;
+        }, CompletableFuture.delayedExecutor(untilStale.toMillis(), TimeUnit.MILLISECONDS, work));
+    }
+
+    /**
+     * Probes a connection of this instance by pinging it now; closes it with 4409 Replaced when it
+     * does not answer within {@link #ANSWER_WITHIN}.
+     *
+     * @return completes with whether it is alive (a connection not open here is not)
+     */
+    CompletableFuture<Boolean> probeHere(long chatId, String sessionId) {
         ChatSession holder = sessions.find(chatId, sessionId);
-        if (holder == null) {
-            return false; // closed meanwhile, or a claim left behind
+        if (holder == null || holder.isClosing()) {
+            return CompletableFuture.completedFuture(false); // closed meanwhile, or a claim left behind
         }
-        if (holder.isLive(RECENTLY, ANSWER_WITHIN)) {
-            return true;
-        }
-        log.info("ws.dead_connection session={} user={} chat={}: no answer to a ping within {} ms, replaced",
-                holder.id(), holder.userId(), chatId, ANSWER_WITHIN.toMillis());
-        holder.close(CloseCodes.REPLACED);
-        return false;
+        return holder.probe(ANSWER_WITHIN).thenApply(alive -> {
+            if (!alive) {
+                log.info("ws.dead_connection session={} user={} chat={}: no answer to a ping within {} ms, replaced",
+                        holder.id(), holder.userId(), chatId, ANSWER_WITHIN.toMillis());
+                holder.close(CloseCodes.REPLACED);
+            }
+            return alive;
+        });
     }
 }

@@ -9,10 +9,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -41,16 +42,23 @@ class ProbeChannel implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ProbeChannel.class);
     static final String CHANNEL = "chat_probes";
     /** The holder takes up to 2 s to find a connection dead; the answer needs a moment more. */
-    static final Duration ANSWER_WAIT = Duration.ofMillis(3000);
+    static final Duration ANSWER_WAIT = Duration.ofMillis(2500);
+    /**
+     * Answers being sent at once; more probes than this waiting for their answer to go out are
+     * dropped (their asker hears nothing, and falls back on the heartbeat): a flood of probes costs
+     * two threads and one database connection at most, never the threads and connections of sends.
+     */
+    private static final int ANSWER_QUEUE = 1000;
+    private static final int ANSWER_THREADS = 2;
 
     /** What the holding instance said. */
     enum Answer {
         LIVE, DEAD, NO_ANSWER
     }
 
-    /** Probes a connection of this instance: whether it is alive (closing it when it is not). */
+    /** Probes a connection of this instance: whether it is alive (closing it when it is not), without blocking. */
     interface Prober {
-        boolean isAlive(long chatId, String sessionId);
+        CompletableFuture<Boolean> isAlive(long chatId, String sessionId);
     }
 
     private final DataSource dataSource;
@@ -59,7 +67,7 @@ class ProbeChannel implements SmartLifecycle {
     private final String instanceId;
     private final ConcurrentMap<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
     private volatile ExecutorService answering;
-    private volatile Prober prober = (chatId, sessionId) -> true;
+    private volatile Prober prober = (chatId, sessionId) -> CompletableFuture.completedFuture(true);
     private volatile boolean running;
     private Thread listener;
 
@@ -74,28 +82,32 @@ class ProbeChannel implements SmartLifecycle {
         this.prober = prober;
     }
 
-    /** Asks the instance holding a connection whether it is alive; waits at most {@link #ANSWER_WAIT}. */
-    Answer probe(String holderInstance, long chatId, String sessionId) {
+    /**
+     * Asks the instance holding a connection whether it is alive. Sends the probe on the caller's
+     * thread (one notification); the answer completes the result on the listener's thread, or
+     * {@link Answer#NO_ANSWER} does after {@link #ANSWER_WAIT}: callers that do more than decide
+     * must move to threads of their own.
+     */
+    CompletableFuture<Answer> probe(String holderInstance, long chatId, String sessionId) {
         String id = UUID.randomUUID().toString();
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         waiting.put(id, answer);
+        answer.whenComplete((answered, failure) -> waiting.remove(id));
         try {
             notify(Map.of("kind", "probe", "to", holderInstance, "from", instanceId, "id", id, "chat", chatId,
                     "session", sessionId));
-            return answer.get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException silent) {
-            log.info("cluster.probe_unanswered instance={} chat={} session={}: taken for live", holderInstance,
-                    chatId, sessionId);
-            return Answer.NO_ANSWER;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return Answer.NO_ANSWER;
-        } catch (Exception failed) {
+        } catch (RuntimeException failed) {
             log.warn("cluster.probe_failed instance={}: {}", holderInstance, failed.toString());
-            return Answer.NO_ANSWER;
-        } finally {
-            waiting.remove(id);
+            answer.complete(Answer.NO_ANSWER);
+            return answer;
         }
+        return answer.completeOnTimeout(Answer.NO_ANSWER, ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((answered, failure) -> {
+                    if (answered == Answer.NO_ANSWER) {
+                        log.info("cluster.probe_unanswered instance={} chat={} session={}", holderInstance, chatId,
+                                sessionId);
+                    }
+                });
     }
 
     private void notify(Map<String, Object> message) {
@@ -122,14 +134,22 @@ class ProbeChannel implements SmartLifecycle {
             long chatId = message.path("chat").asLong();
             String session = message.path("session").asString();
             String from = message.path("from").asString();
+            prober.isAlive(chatId, session).thenAccept(live -> answer(from, id, live));
+        }
+    }
+
+    /** Sends an answer on the bounded answering threads: never on the thread that found it out. */
+    private void answer(String to, String id, boolean live) {
+        try {
             answering.execute(() -> {
-                boolean live = prober.isAlive(chatId, session);
                 try {
-                    notify(Map.of("kind", "answer", "to", from, "id", id, "live", live));
+                    notify(Map.of("kind", "answer", "to", to, "id", id, "live", live));
                 } catch (RuntimeException databaseDown) {
-                    log.warn("cluster.probe_answer_failed to={}: {}", from, databaseDown.toString());
+                    log.warn("cluster.probe_answer_failed to={}: {}", to, databaseDown.toString());
                 }
             });
+        } catch (RejectedExecutionException flooded) {
+            log.warn("cluster.probe_answer_dropped to={}: {} answers already waiting", to, ANSWER_QUEUE);
         }
     }
 
@@ -167,7 +187,8 @@ class ProbeChannel implements SmartLifecycle {
 
     @Override
     public void start() {
-        answering = Executors.newCachedThreadPool(new CustomizableThreadFactory("chat-probe-answer-"));
+        answering = new ThreadPoolExecutor(ANSWER_THREADS, ANSWER_THREADS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(ANSWER_QUEUE), new CustomizableThreadFactory("chat-probe-answer-"));
         running = true;
         listener = new Thread(this::listen, "chat-probe-listener");
         listener.setDaemon(true);

@@ -211,6 +211,11 @@ final class SessionOutbox {
         }
     }
 
+    /** Whether a close was asked for (or the socket is gone): a closing socket is no longer anyone's live connection. */
+    synchronized boolean isClosing() {
+        return closing;
+    }
+
     synchronized long pendingBytes() {
         return pendingBytes;
     }

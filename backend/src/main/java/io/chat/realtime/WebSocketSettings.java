@@ -19,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param allowedOrigins origins (or patterns such as {@code https://*.example.com}) whose pages may open
  *     the socket; {@code *}, the default, lets any page in, which is safe because the socket is
  *     authenticated by a token the page must hold, never by a cookie the browser would add by itself
+ * @param admissionThreads threads that admit new sockets (token, membership, claim, greeting), apart
+ *     from the web server's: a burst of opens waits for these, never for the threads that read the
+ *     frames of open sockets; about the database connections an instance may spend on opens
  */
 @ConfigurationProperties("chat.websocket")
 public record WebSocketSettings(@DefaultValue("25s") Duration pingInterval,
@@ -27,5 +30,6 @@ public record WebSocketSettings(@DefaultValue("25s") Duration pingInterval,
         @DefaultValue("1048576") int sendBufferBytes,
         @DefaultValue("10s") Duration sendTimeLimit,
         @DefaultValue("false") boolean compression,
-        @DefaultValue("*") List<String> allowedOrigins) {
+        @DefaultValue("*") List<String> allowedOrigins,
+        @DefaultValue("4") int admissionThreads) {
 }

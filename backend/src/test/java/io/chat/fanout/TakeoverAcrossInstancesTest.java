@@ -26,7 +26,7 @@ class TakeoverAcrossInstancesTest {
 
     @BeforeAll
     static void startTwoInstances() {
-        cluster = Instances.start(2, "--chat.cluster.claim-renew-interval=1s");
+        cluster = Instances.start(2);
     }
 
     @AfterAll
@@ -41,7 +41,7 @@ class TakeoverAcrossInstancesTest {
         TestUser alice = one.newUser();
         long chat = one.newChat(alice, one.newUser());
         try (SilentSocket frozen = new SilentSocket(one.wsUrl(chat) + "?token=" + alice.access())) {
-            Thread.sleep(5_200); // not heard from for 5 s: it must answer a ping
+            frozen.awaitFirstText(10_000); // admitted: it holds the claim
             CompletableFuture<SilentSocket.CloseFrame> told = frozen.awaitServerCloseFrameInBackground(10_000);
             long started = System.nanoTime();
             try (WsClient phone = WsClient.open(two.wsUrl(chat), alice.access())) {
@@ -61,7 +61,6 @@ class TakeoverAcrossInstancesTest {
         TestUser alice = one.newUser();
         long chat = one.newChat(alice, one.newUser());
         try (WsClient first = WsClient.open(one.wsUrl(chat), alice.access())) {
-            Thread.sleep(5_200); // quiet: the holder pings it, and it answers
             long started = System.nanoTime();
             try (WsClient second = WsClient.connect(two.wsUrl(chat), alice.access())) {
                 assertThat(second.awaitClose()).isEqualTo(new WsClient.Closed(4409, "Already connected to this chat"));

@@ -297,6 +297,47 @@ class JavaScriptClientBrowserTest {
         assertThat(result.get("lastSeq").asLong()).isEqualTo(6);
     }
 
+    /**
+     * PROTOCOL.md's close-code table: after 1013 {@code Try again later} (a reconnect storm) the
+     * client waits a random delay that doubles at each refusal in a row (0-1 s, 0-2 s, ... at most
+     * 30 s), with the randomness the whole window, so that the refused do not come back together.
+     */
+    @Test
+    void aStormRefusalIsRetriedAfterARandomDelayThatDoublesAtEachRefusal() {
+        Object outcome = page.runAsync("""
+                class ScriptedSocket {
+                  constructor(url) { this.url = url; ScriptedSocket.last = this; }
+                  send(text) {}
+                  close() {}
+                }
+                const c = new ChatWebSocket(1, 'token', {WebSocket: ScriptedSocket, url: 'ws://server',
+                                                         random: () => 0.999, maxDelayMs: 30000});
+                const delays = [];
+                c.on('state', s => { if (s.delayMs !== undefined) delays.push(s.delayMs); });
+                c.connect();
+                for (let refusal = 0; refusal < 7; refusal++) {
+                  ScriptedSocket.last.onclose({code: 1013, reason: 'Try again later'});
+                  clearTimeout(c.retryTimer);
+                  c.retryTimer = null;
+                  c.open();
+                }
+                const tooSlow = new ChatWebSocket(1, 'token', {WebSocket: ScriptedSocket, url: 'ws://server',
+                                                              random: () => 0.999});
+                const slowDelays = [];
+                tooSlow.on('state', s => { if (s.delayMs !== undefined) slowDelays.push(s.delayMs); });
+                tooSlow.connect();
+                ScriptedSocket.last.onclose({code: 1013, reason: 'Too slow to keep up'});
+                clearTimeout(tooSlow.retryTimer);
+                c.disconnect();
+                tooSlow.disconnect();
+                done({delays, slowDelays});
+                """);
+        JsonNode result = Api.parse(Api.json(outcome));
+        assertThat(result.get("delays").toString()).isEqualTo("[999,1998,3996,7992,15984,29970,29970]");
+        // the slow reader's 1013 keeps the usual backoff (half to all of 500 ms at the first attempt)
+        assertThat(result.get("slowDelays").get(0).asLong()).isBetween(250L, 500L);
+    }
+
     private void closeSessionOf(TestUser user, CloseStatus status) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         ChatSession session;

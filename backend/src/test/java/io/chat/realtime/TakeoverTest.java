@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 import io.chat.support.Api;
 import io.chat.support.ChatServerTest;
@@ -21,12 +20,12 @@ import io.chat.support.WsClient;
 
 /**
  * The 4409 rows of PROTOCOL.md on one instance: a second live tab is refused at once, a dead
- * connection (a phone that lost its network: no close, no pong) is replaced within about 2 s, and
+ * connection (a phone that lost its network: no close, no pong) is replaced within about 2 s, even
+ * when it spoke a moment before (live means answering a ping now), and
  * the rule holds while the claims table is empty (as after a PostgreSQL crash), also once every
  * database connection of the server was cut (a failover).
  */
 @ChatServerTest
-@TestPropertySource(properties = "chat.cluster.claim-renew-interval=1s")
 class TakeoverTest {
 
     @LocalServerPort
@@ -49,7 +48,7 @@ class TakeoverTest {
     @Test
     void aFrozenConnectionIsReplacedWithinAboutTwoSecondsAndTold() throws Exception {
         try (SilentSocket frozen = new SilentSocket(api.wsUrl(chat) + "?token=" + alice.access())) {
-            Thread.sleep(ConnectionTakeover.RECENTLY.toMillis() + 200);
+            frozen.awaitFirstText(10_000); // admitted: it holds the claim
             CompletableFuture<SilentSocket.CloseFrame> told = frozen.awaitServerCloseFrameInBackground(10_000);
             long started = System.nanoTime();
             try (WsClient phone = WsClient.open(api.wsUrl(chat), alice.access())) {
@@ -64,9 +63,25 @@ class TakeoverTest {
     }
 
     @Test
-    void aSecondLiveTabIsRefusedAtOnceEvenWhenTheFirstHasBeenQuiet() throws Exception {
+    void aConnectionThatFrozeRightAfterSendingIsReplacedAllTheSame() throws Exception {
+        try (SilentSocket frozen = new SilentSocket(api.wsUrl(chat) + "?token=" + alice.access())) {
+            frozen.awaitFirstText(10_000);
+            frozen.sendText("{\"type\": \"typing\", \"is_typing\": true}"); // its last word, then nothing
+            CompletableFuture<SilentSocket.CloseFrame> told = frozen.awaitServerCloseFrameInBackground(10_000);
+            long started = System.nanoTime();
+            try (WsClient phone = WsClient.open(api.wsUrl(chat), alice.access())) {
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                System.out.printf("a connection that spoke just before freezing was replaced in %d ms%n",
+                        waited.toMillis());
+                assertThat(waited).isLessThan(Duration.ofSeconds(3));
+                assertThat(told.get()).isEqualTo(new SilentSocket.CloseFrame(4409, "Replaced by a new connection"));
+            }
+        }
+    }
+
+    @Test
+    void aSecondLiveTabIsRefusedAtOnce() throws Exception {
         try (WsClient first = WsClient.open(api.wsUrl(chat), alice.access())) {
-            Thread.sleep(ConnectionTakeover.RECENTLY.toMillis() + 200); // quiet: it must be pinged
             long started = System.nanoTime();
             try (WsClient second = WsClient.connect(api.wsUrl(chat), alice.access())) {
                 assertThat(second.awaitClose()).isEqualTo(new WsClient.Closed(4409, "Already connected to this chat"));

@@ -102,6 +102,57 @@ public final class SilentSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads frames, answering none, until the first text frame (the server's greeting): the socket
+     * is then admitted and holds its claim.
+     */
+    public String awaitFirstText(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        InputStream in = socket.getInputStream();
+        while (true) {
+            int first = in.read();
+            if (first < 0) {
+                throw new IOException("closed before any text frame");
+            }
+            int opcode = first & 0x0F;
+            long length = in.read() & 0x7F;
+            if (length == 126) {
+                length = (in.read() << 8) | in.read();
+            } else if (length == 127) {
+                length = 0;
+                for (int i = 0; i < 8; i++) {
+                    length = (length << 8) | in.read();
+                }
+            }
+            byte[] payload = in.readNBytes((int) length);
+            if (opcode == 0x1) {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+            if (opcode == 0x8) {
+                throw new IOException("closed before any text frame");
+            }
+        }
+    }
+
+    /** Sends one text frame (masked, as a client must), e.g. its last word before it goes silent. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("a short frame only");
+        }
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        byte[] frame = new byte[2 + 4 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(frame);
+        out.flush();
+    }
+
     private static String readLine(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c;

@@ -51,11 +51,19 @@ final class ChatApi {
 
     /** Registers and logs in {@code count} users, a few at a time (password hashing is slow by design). */
     List<User> users(int count) throws Exception {
+        return users("", count);
+    }
+
+    /**
+     * Registers and logs in {@code count} users whose names set them apart from the run's other
+     * groups of users ({@code group}: a few letters, or empty).
+     */
+    List<User> users(String group, int count) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_SETUP);
         try {
             List<Future<User>> pending = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                String username = "lt_" + runId + "_" + i;
+                String username = "lt_" + runId + group + "_" + i;
                 pending.add(pool.submit(() -> user(username)));
             }
             List<User> users = new ArrayList<>();
@@ -81,6 +89,32 @@ final class ChatApi {
             List<Future<Long>> pending = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 pending.add(pool.submit(() -> chat(owner, members)));
+            }
+            List<Long> chats = new ArrayList<>();
+            for (Future<Long> chat : pending) {
+                chats.add(chat.get());
+            }
+            return chats;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Creates one chat per group, each by the group's first user with the others as participants, a
+     * few at a time. The creator logs in again for it: each user's own token must reach the server
+     * first when its socket opens, as a newcomer's does, not in set-up, where verifying it would warm
+     * the server's cache of verified tokens for the open that is timed.
+     */
+    List<Long> chatsOf(List<List<User>> groups) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_SETUP);
+        try {
+            List<Future<Long>> pending = new ArrayList<>();
+            for (List<User> group : groups) {
+                pending.add(pool.submit(() -> {
+                    User first = group.get(0);
+                    return chat(new User(first.id(), first.username(), login(first.username())), group);
+                }));
             }
             List<Long> chats = new ArrayList<>();
             for (Future<Long> chat : pending) {

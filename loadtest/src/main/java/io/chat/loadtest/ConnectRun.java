@@ -5,8 +5,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -22,6 +24,10 @@ import org.HdrHistogram.Histogram;
  * server. {@code hold} opens more of them (from several loopback addresses, past one address's
  * ephemeral ports) and keeps them idle for a while before the reading, as a server holding many
  * quiet browsers would.
+ *
+ * <p>Each socket is a user with a token of its own by default, and the warm-up opens are other
+ * users': every timed open presents a token the server has not verified before, as a crowd of
+ * clients arriving does ({@link SocketPlan}; {@code --shared-users} for the opposite case).
  */
 final class ConnectRun {
 
@@ -37,20 +43,52 @@ final class ConnectRun {
         this.api = new ChatApi(options.urls().get(0));
     }
 
+    /** The users and chats of a plan, as set up on the server. */
+    private record Sockets(SocketPlan plan, List<ChatApi.User> users, List<Long> chats) {
+
+        ChatApi.User user(int socket) {
+            return users.get(plan.userOf(socket));
+        }
+
+        long chat(int socket) {
+            return chats.get(plan.chatOf(socket));
+        }
+    }
+
     Result run() throws Exception {
-        int usersPerChat = options.chatSize();
         int total = options.connections();
-        Progress.phase(options.scenario(), "registering " + usersPerChat + " users, creating their chats");
-        List<ChatApi.User> users = api.users(usersPerChat);
-        List<Long> chats = api.chats(users.get(0), users, (total + usersPerChat - 1) / usersPerChat);
-        long warmupFailures = warmUp(users, chats);
+        int warmupCount = Math.min(options.warmup(), total);
+        SocketPlan plan = options.sharedUsers() > 0 ? SocketPlan.shared(total, options.sharedUsers())
+                : SocketPlan.distinct(total, options.chatSize());
+        Sockets timed;
+        Sockets warm;
+        if (plan.shared()) {
+            Progress.phase(options.scenario(), "registering " + plan.users() + " users shared by all sockets,"
+                    + " creating " + plan.chats() + " chats");
+            List<ChatApi.User> users = api.users(plan.users());
+            timed = new Sockets(plan, users, api.chats(users.get(0), users, plan.chats()));
+            warm = new Sockets(plan.first(warmupCount), timed.users(), timed.chats());
+        } else {
+            Progress.phase(options.scenario(), "registering " + total + " users (one per socket) and "
+                    + warmupCount + " warm-up users, creating their chats of " + plan.chatSize());
+            // warm-up users first, so that the timed sockets' tokens are the fresher ones
+            warm = setUp(SocketPlan.distinct(warmupCount, options.chatSize()), "w");
+            timed = setUp(plan, "");
+        }
+        Set<String> tokens = new HashSet<>();
+        Set<Long> userIds = new HashSet<>();
+        for (int k = 0; k < total; k++) {
+            tokens.add(timed.user(k).access());
+            userIds.add(timed.user(k).id());
+        }
+        long warmupFailures = warmUp(warm);
         ServerMemory before = ServerMemory.read(api, options.serverPid());
 
         Progress.phase(options.scenario(), "opening " + total + " sockets, at most " + options.concurrency() + " at once");
         double serverCpuBefore = ProcessCpu.seconds(options.serverPid());
         double toolCpuBefore = ProcessCpu.ownSeconds();
         long start = System.nanoTime();
-        List<LoadClient> clients = openAll(total, users, chats, openMicros, failures);
+        List<LoadClient> clients = openAll(total, timed, openMicros, failures);
         double seconds = (System.nanoTime() - start) / 1e9;
         long opened = openMicros.getTotalCount();
         double serverCpu = ProcessCpu.seconds(options.serverPid()) - serverCpuBefore;
@@ -78,6 +116,9 @@ final class ConnectRun {
                 .put("compressed_sockets", compressed)
                 .put("warmup", Math.min(options.warmup(), total))
                 .put("warmup_failures", warmupFailures)
+                .put("distinct_users", userIds.size())
+                .put("distinct_tokens", tokens.size())
+                .put("shared_users", plan.shared())
                 .put("opened", opened)
                 .put("failures", failures.sum())
                 .put("failure_reasons", reasons)
@@ -101,14 +142,14 @@ final class ConnectRun {
      *
      * @return how many of the warm-up opens failed (reported, since a failing warm-up warms nothing)
      */
-    private long warmUp(List<ChatApi.User> users, List<Long> chats) throws InterruptedException {
-        int count = Math.min(options.warmup(), options.connections());
+    private long warmUp(Sockets warm) throws InterruptedException {
+        int count = warm.plan().sockets();
         if (count == 0) {
             return 0;
         }
         Progress.phase(options.scenario(), "warming up: opening and closing " + count + " sockets");
         LongAdder failed = new LongAdder();
-        List<LoadClient> clients = openAll(count, users, chats, new ConcurrentHistogram(60_000_000L, 3), failed);
+        List<LoadClient> clients = openAll(count, warm, new ConcurrentHistogram(60_000_000L, 3), failed);
         clients.forEach(LoadClient::close);
         clients.forEach(client -> client.closed.completeOnTimeout(null, 10, TimeUnit.SECONDS));
         clients.forEach(client -> client.closed.join());
@@ -119,17 +160,16 @@ final class ConnectRun {
     }
 
     /** Opens {@code count} sockets, at most {@code --concurrency} in flight, and waits for each outcome. */
-    private List<LoadClient> openAll(int count, List<ChatApi.User> users, List<Long> chats, Histogram times,
-            LongAdder failed) throws InterruptedException {
-        int usersPerChat = options.chatSize();
+    private List<LoadClient> openAll(int count, Sockets sockets, Histogram times, LongAdder failed)
+            throws InterruptedException {
         Semaphore inFlight = new Semaphore(options.concurrency());
         List<LoadClient> clients = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
             inFlight.acquire();
             URI instance = options.urls().get(k % options.urls().size());
             int source = 1 + k % options.sources();
-            LoadClient client = LoadClient.openFrom(source, instance, chats.get(k / usersPerChat),
-                    users.get(k % usersPerChat).access(), () -> unused, options.offerCompression());
+            LoadClient client = LoadClient.openFrom(source, instance, sockets.chat(k), sockets.user(k).access(),
+                    () -> unused, options.offerCompression());
             clients.add(client);
             client.established.whenComplete((nanos, failure) -> {
                 if (failure == null) {
@@ -143,6 +183,16 @@ final class ConnectRun {
         }
         inFlight.acquire(options.concurrency());
         return clients;
+    }
+
+    /** Registers a plan's users (named apart by {@code group}) and creates its chats, one per group of users. */
+    private Sockets setUp(SocketPlan plan, String group) throws Exception {
+        List<ChatApi.User> users = api.users(group, plan.users());
+        List<List<ChatApi.User>> members = new ArrayList<>();
+        for (int chat = 0; chat < plan.chats(); chat++) {
+            members.add(plan.membersOf(chat).stream().map(users::get).toList());
+        }
+        return new Sockets(plan, users, api.chatsOf(members));
     }
 
     private static double perOpenMillis(double cpuSeconds, long opened) {

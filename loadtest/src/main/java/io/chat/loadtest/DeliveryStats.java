@@ -29,9 +29,19 @@ final class DeliveryStats {
     private final LongAdder seqMissing = new LongAdder();
     private final LongAdder idOutOfOrder = new LongAdder();
     private final AtomicLong sent = new AtomicLong();
+    private final LongAdder failedSends = new LongAdder();
 
     void sent() {
         sent.incrementAndGet();
+    }
+
+    /** A send the tool's own socket refused to queue (closed, or its sink failed): it never reached the server. */
+    void sendFailed() {
+        failedSends.increment();
+    }
+
+    long failedSendCount() {
+        return failedSends.sum();
     }
 
     /**
@@ -130,9 +140,12 @@ final class DeliveryStats {
         return storedCount() * recipientsPerMessage - deliveryCount();
     }
 
-    /** Sends that were never answered: neither delivered anywhere nor refused with an error. */
+    /**
+     * Sends that were never answered: neither delivered anywhere nor refused with an error, nor
+     * failed in the tool before reaching the server (those are counted apart).
+     */
     long unanswered() {
-        return Math.max(0, sentCount() - storedCount() - errorCount());
+        return Math.max(0, sentCount() - storedCount() - errorCount() - failedSendCount());
     }
 
     double percentileMillis(double percentile) {

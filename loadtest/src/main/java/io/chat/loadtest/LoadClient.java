@@ -117,9 +117,15 @@ final class LoadClient {
         return client;
     }
 
-    void send(String text) {
+    /**
+     * Queues a message frame for the socket.
+     *
+     * @return false when the frame was refused (the socket is closed or closing, or the sink failed):
+     *     it never left the tool, and the caller counts it as a failed send
+     */
+    boolean send(String text) {
         synchronized (outgoing) {
-            outgoing.tryEmitNext("{\"type\":\"message\",\"text\":\"" + text + "\"}");
+            return outgoing.tryEmitNext("{\"type\":\"message\",\"text\":\"" + text + "\"}").isSuccess();
         }
     }
 

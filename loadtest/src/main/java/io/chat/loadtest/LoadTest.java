@@ -1,12 +1,20 @@
 package io.chat.loadtest;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The project's load tool. It drives running chat servers over the real protocol (REST set-up,
  * WebSocket clients with tokens) and prints one {@code RESULT} JSON line and a table of figures
  * per run (per step of a sweep).
- * Every scenario is bounded in count and time and stops by itself.
+ * Every scenario is bounded in count and time and stops by itself. With {@code --yardstick URL}
+ * the same run is made again against the yardstick ({@code yardstick}, the command that starts
+ * one) and the two compared ({@link YardstickRun}).
  */
 public final class LoadTest {
+
+    /** The results printed so far, in order, to compare a run's with its yardstick run's. */
+    private static final List<Result> PRINTED = new ArrayList<>();
 
     private LoadTest() {
     }
@@ -14,7 +22,13 @@ public final class LoadTest {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(Options.USAGE);
+            System.out.println(YardstickRun.USAGE);
             System.out.println(StormOptions.USAGE);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("yardstick")) {
+            // the only path that loads Spring: a load run starts as fast as before
+            io.chat.loadtest.yardstick.Yardstick.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals(StormOptions.SCENARIO)) {
@@ -22,14 +36,31 @@ public final class LoadTest {
             return;
         }
         Options options;
+        Options yardstick;
         try {
-            options = Options.parse(args);
+            YardstickRun runs = YardstickRun.split(args);
+            options = Options.parse(runs.serverArgs());
+            yardstick = runs.yardstickArgs() == null ? null : Options.parse(runs.yardstickArgs());
         } catch (Options.InvalidOptions invalid) {
             System.err.println("error: " + invalid.getMessage());
             System.err.println(Options.USAGE);
             System.exit(2);
             return;
         }
+        run(options);
+        if (yardstick != null) {
+            List<Result> server = new ArrayList<>(PRINTED);
+            PRINTED.clear();
+            Progress.phase("yardstick", "the same run against the yardstick at " + yardstick.urls().get(0));
+            run(yardstick);
+            for (int k = 0; k < Math.min(server.size(), PRINTED.size()); k++) {
+                System.out.println(Ratios.line(server.get(k), PRINTED.get(k)));
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void run(Options options) throws Exception {
         switch (options.scenario()) {
             case "fanout" -> print(new MessagingRun(options).fanout());
             case "rooms" -> print(new MessagingRun(options).rooms());
@@ -38,7 +69,6 @@ public final class LoadTest {
             case "hot-chat" -> new MessagingRun(options).hotChat(LoadTest::print);
             default -> print(new ConnectRun(options).run()); // connect, hold
         }
-        System.exit(0);
     }
 
     /** The reconnect storm has options of its own ({@link StormOptions}). */
@@ -57,6 +87,7 @@ public final class LoadTest {
     }
 
     private static void print(Result result) {
+        PRINTED.add(result);
         System.out.println(result.table());
         System.out.println(result.jsonLine());
     }

@@ -291,7 +291,9 @@ final class MessagingRun {
             current.sent();
             // stamped with the time it was due, not the time the pacer got to it: a pacer held up
             // (a pause of this JVM) would otherwise hide the wait from the latency
-            senders.get(k % senders.size()).send(MessageFrames.text(first + k, due, options.textBytes()));
+            if (!senders.get(k % senders.size()).send(MessageFrames.text(first + k, due, options.textBytes()))) {
+                current.sendFailed();
+            }
         }
         long elapsed = System.nanoTime() - start;
         nextSequence = first + (int) total;
@@ -330,6 +332,7 @@ final class MessagingRun {
                 .put("lost_deliveries", current.lost(recipientsPerMessage))
                 .put("duplicated_deliveries", current.duplicateCount())
                 .put("unanswered_sends", current.unanswered())
+                .put("failed_sends", current.failedSendCount())
                 .put("errors", current.errorCount())
                 .put("rate_limited", current.rateLimitedCount())
                 .put("seq_checked_clients", checkingSeq)

@@ -24,7 +24,7 @@ import java.util.Map;
  * @param readBack messaging scenarios: the longest wait for the run's messages to be read back over
  *        REST after the drain; zero skips the read-back
  * @param chats rooms: number of chats
- * @param chatSize rooms: members per chat; connect: users (one connection per user per chat)
+ * @param chatSize rooms: members per chat; connect, hold: members per chat, each socket a user of its own
  * @param connections connect, hold: sockets to open
  * @param concurrency connect: opens in flight at once
  * @param warmup connect: sockets opened and closed before the timed part, so that neither the
@@ -38,11 +38,14 @@ import java.util.Map;
  * @param sources connect, hold: how many loopback source addresses (127.0.0.1, .2, ...) the sockets
  *        are spread over, each good for about 28,000 sockets to one server port
  * @param hold hold: how long the sockets stay open, idle, before the server's memory is read
+ * @param sharedUsers connect, hold: users shared by all sockets (the warm-up's too), every chat holding
+ *        all of them, so that the server's verified-token cache answers almost every open; 0 (the
+ *        default): a user and a token of its own per socket, see {@link SocketPlan}
  */
 record Options(String scenario, List<URI> urls, int members, int senders, double rate, List<Double> rates,
         Duration duration, Duration drain, Duration readBack, int chats, int chatSize, int connections,
         int concurrency, int warmup, long serverPid, int slow, int textBytes, boolean offerCompression,
-        int sources, Duration hold) {
+        int sources, Duration hold, int sharedUsers) {
 
     static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "slow-consumer", "connect", "hold");
     /** connect's cap: it times opens, and more would only time the tool. */
@@ -91,7 +94,10 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
               --read-back SECONDS  messaging scenarios: longest wait for reading the run's messages
                                    back over REST after the drain (default 60; 0 skips it)
               --chats N            rooms: chats (default 200)
-              --chat-size N        rooms: members per chat (default 3); connect, hold: users (default 10)
+              --chat-size N        rooms: members per chat (default 3); connect, hold: members per chat,
+                                   each socket a user with a token of its own, warm-up users apart (default 10)
+              --shared-users N     connect, hold: instead, N users shared by all sockets and the warm-up,
+                                   each chat holding all N (the server's token cache answers most opens)
               --connections N      connect: sockets to open, at most %d (default 1000); hold: at most
                                    %d (default 10000)
               --concurrency N      connect, hold: opens in flight (default 200)
@@ -158,6 +164,13 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
         if (given.containsKey("rates") && given.containsKey("rate")) {
             throw new InvalidOptions("give either --rate or --rates, not both");
         }
+        if (given.containsKey("shared-users") && !opensOnly) {
+            throw new InvalidOptions("--shared-users is for connect and hold only");
+        }
+        if (given.containsKey("shared-users") && given.containsKey("chat-size")) {
+            throw new InvalidOptions("give either --shared-users (every chat holds all of them) or --chat-size,"
+                    + " not both");
+        }
         Reader read = new Reader(given);
         boolean hold = scenario.equals("hold");
         int connections = read.integer("connections", hold ? 10_000 : 1000, 1, hold ? MAX_HOLD : MAX_CONNECT);
@@ -180,7 +193,8 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                 read.integer("text-bytes", slowConsumer ? SLOW_CONSUMER_TEXT_BYTES : 0, 0, MAX_TEXT_BYTES),
                 read.choice("compression", "offer", List.of("offer", "none")).equals("offer"),
                 read.integer("sources", (connections + SOCKETS_PER_SOURCE - 1) / SOCKETS_PER_SOURCE, 1, 254),
-                read.seconds("hold", 10));
+                read.seconds("hold", 10),
+                read.integer("shared-users", 0, 1, 10_000));
         read.rejectUnknown();
         if (options.senders() > options.members()) {
             throw new InvalidOptions("--senders (" + options.senders() + ") cannot exceed --members ("

@@ -11,8 +11,8 @@ import java.util.Set;
  * <ul>
  * <li>1001 {@code Ping timeout} and 1012 {@code Service restart}, first attempt: a random 0–1 s, so
  * that thousands of clients of one instance do not land on the others in the same instant.</li>
- * <li>1013 {@code Try again later} (a refusal in a storm): a random delay of 0–1 s, then 0–2 s, ...
- * doubling on each refusal, at most 30 s (PROTOCOL.md; the JS client treats it as a backoff).</li>
+ * <li>1013 {@code Try again later} (a refusal in a storm): a random delay from 0 up to 1 s doubled at
+ * each failed attempt in a row (0–1 s, 0–2 s, ...), at most 30 s.</li>
  * <li>Everything else that is retried (a dropped connection, 1005/1006; 1011; 1013 {@code Too slow
  * to keep up}; 1001/1012 after the first attempt): the JS client's backoff, a ceiling of 500 ms
  * doubling per attempt up to 30 s, and a random delay between half the ceiling and the ceiling.</li>
@@ -29,7 +29,7 @@ final class ReconnectPolicy {
     static final long QUICK_MILLIS = 1000;
     static final long INITIAL_BACKOFF_MILLIS = 500;
     static final long MAX_MILLIS = 30_000;
-    /** The first refusal's window; it doubles on each refusal. */
+    /** A refusal's window at the first attempt; it doubles at each failed attempt in a row. */
     static final long REFUSAL_MILLIS = 1000;
 
     private ReconnectPolicy() {
@@ -47,19 +47,18 @@ final class ReconnectPolicy {
      * The delay before the next attempt, or -1 for a close after which the client never reconnects.
      *
      * @param attempt failed attempts since the client was last live (0: the close of a live socket)
-     * @param refusals {@code Try again later} refusals since the client was last live, this one not counted
      * @param random uniform in [0, 1)
      */
-    static long delayMillis(int code, String reason, int attempt, int refusals, double random) {
+    static long delayMillis(int code, String reason, int attempt, double random) {
         if (!reconnects(code)) {
             return -1;
         }
-        if (isRefusal(code, reason)) {
-            long window = REFUSAL_MILLIS << Math.min(refusals, 20);
-            return (long) (random * Math.min(MAX_MILLIS, window));
-        }
         if (QUICK.contains(code) && attempt == 0) {
             return (long) (random * QUICK_MILLIS);
+        }
+        if (isRefusal(code, reason)) {
+            long window = REFUSAL_MILLIS << Math.min(attempt, 20);
+            return (long) (random * Math.min(MAX_MILLIS, window));
         }
         long ceiling = Math.min(MAX_MILLIS, INITIAL_BACKOFF_MILLIS << Math.min(attempt, 20));
         return (long) (ceiling / 2.0 + random * ceiling / 2.0);

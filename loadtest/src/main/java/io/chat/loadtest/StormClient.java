@@ -45,7 +45,6 @@ final class StormClient {
     private StormSocket socket;
     private volatile State state = State.OPENING;
     private int attempt;
-    private int refusals;
     private String gaveUpWith;
     /** The first greeting after the kill, for a client whose socket the kill ended; 0 until then. */
     private long liveAgainNanos;
@@ -188,7 +187,6 @@ final class StormClient {
         ledger.greeted(seq);
         state = State.LIVE;
         attempt = 0;
-        refusals = 0;
         if (first) {
             firstOpen.complete(true);
             return;
@@ -224,15 +222,11 @@ final class StormClient {
         if (onVictim && state == State.LIVE && figures.killNanos() > 0) {
             figures.victimClosed(System.nanoTime());
         }
-        long delay = ReconnectPolicy.delayMillis(code, reason, attempt, refusals,
-                ThreadLocalRandom.current().nextDouble());
+        long delay = ReconnectPolicy.delayMillis(code, reason, attempt, ThreadLocalRandom.current().nextDouble());
         if (delay < 0) {
             gaveUpWith = code + " " + reason;
             state = State.GAVE_UP;
             return;
-        }
-        if (ReconnectPolicy.isRefusal(code, reason)) {
-            refusals++;
         }
         attempt++;
         state = State.WAITING;

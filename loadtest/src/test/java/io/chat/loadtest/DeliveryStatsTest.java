@@ -47,6 +47,18 @@ class DeliveryStatsTest {
     }
 
     @Test
+    void aSendTheToolCouldNotQueueCountsAsFailedNotAsUnanswered() {
+        DeliveryStats stats = new DeliveryStats();
+        for (int i = 0; i < 3; i++) {
+            stats.sent();
+        }
+        stats.delivered(new BitSet(), 0, 1000);
+        stats.sendFailed();
+        assertThat(stats.failedSendCount()).isEqualTo(1);
+        assertThat(stats.unanswered()).isEqualTo(1);
+    }
+
+    @Test
     void countsEachKindOfOrderBreachAcrossConnections() {
         DeliveryStats stats = new DeliveryStats();
         EventOrder first = new EventOrder();

@@ -107,6 +107,19 @@ class OptionsTest {
     }
 
     @Test
+    void connectGivesEachSocketItsOwnUserUnlessUsersAreShared() {
+        assertThat(Options.parse("connect").sharedUsers()).isZero();
+        assertThat(Options.parse("connect").chatSize()).isEqualTo(10);
+        assertThat(Options.parse("hold", "--shared-users", "10").sharedUsers()).isEqualTo(10);
+        assertThatThrownBy(() -> Options.parse("fanout", "--shared-users", "10"))
+                .hasMessage("--shared-users is for connect and hold only");
+        assertThatThrownBy(() -> Options.parse("connect", "--shared-users", "10", "--chat-size", "5"))
+                .hasMessageContaining("either --shared-users");
+        assertThatThrownBy(() -> Options.parse("connect", "--shared-users", "0"))
+                .hasMessage("--shared-users must be between 1 and 10000, got 0");
+    }
+
+    @Test
     void refusesRatesThatCannotBeSwept() {
         assertThatThrownBy(() -> Options.parse("fanout", "--rates", "1,2"))
                 .hasMessage("--rates is for hot-chat only; fanout takes one --rate");

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs one load-tool scenario against a fresh deployment on this machine, then tears it down:
+#   INSTANCES=1: one instance (in-process fan-out), INSTANCES=2 or more: relay instances sharing
+#   RabbitMQ (STOMP on 61613) and one PostgreSQL database, on ports 8001, 8002, ...
+# Every run gets a new database (chat_bench) and its own RabbitMQ destination prefix, so that runs
+# never see each other's events. Tool options follow the scenario; --url is filled in, and for the
+# storm scenario --victim-pid names the last instance.
+#
+#   loadtest/bench.sh connect --connections 1000 --concurrency 50
+#   INSTANCES=2 loadtest/bench.sh rooms
+#   INSTANCES=2 loadtest/bench.sh storm --kill crash
+#
+# Needs the jars (./mvnw -q -DskipTests package), PostgreSQL on 127.0.0.1:5432 (user postgres) and,
+# for relay instances, RabbitMQ with the rabbitmq_stomp plugin. Server logs go to loadtest/target/bench-*.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+instances=${INSTANCES:-1}
+heap=${SERVER_HEAP:-512m}
+db=${BENCH_DB:-chat_bench}
+scenario=${1:?usage: [INSTANCES=N] loadtest/bench.sh SCENARIO [tool options]}
+shift
+prefix="bench$$"
+pids=()
+
+stop_servers() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap stop_servers EXIT
+
+psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE $db" >/dev/null
+
+mode=(--chat.broker.mode=embedded)
+if ((instances > 1)); then
+    mode=(--chat.broker.mode=relay --chat.broker.relay.destination-prefix="$prefix")
+fi
+urls=()
+for ((i = 1; i <= instances; i++)); do
+    port=$((8000 + i))
+    java -Xms"$heap" -Xmx"$heap" -XX:MaxGCPauseMillis=20 -jar backend/target/chat-backend.jar \
+        --server.port="$port" \
+        --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$db" --spring.datasource.username=postgres \
+        --chat.jwt.secret=bench-secret-of-at-least-32-bytes-long \
+        --chat.limits.messages-per-minute=1000000 --chat.passwords.bcrypt-strength=4 \
+        --chat.cluster.instance-id="bench-$port" --chat.shutdown.drain-delay=0s \
+        --logging.level.io.chat=WARN "${mode[@]}" ${SERVER_ARGS:-} \
+        >"loadtest/target/bench-$port.log" 2>&1 &
+    pids+=($!)
+    urls+=("http://127.0.0.1:$port")
+done
+for url in "${urls[@]}"; do
+    for _ in $(seq 120); do
+        curl -fs "$url/actuator/health/liveness" >/dev/null 2>&1 && break
+        sleep 0.5
+    done
+done
+echo "[bench] $instances instance(s) up: ${urls[*]} (pids ${pids[*]})" >&2
+
+url_list=$(IFS=,; echo "${urls[*]}")
+extra=()
+if [[ "$scenario" == storm ]]; then
+    extra=(--victim-pid "${pids[$((instances - 1))]}")
+elif ((instances == 1)); then
+    extra=(--server-pid "${pids[0]}")
+fi
+java -XX:TieredStopAtLevel=1 -jar loadtest/target/chat-loadtest.jar "$scenario" --url "$url_list" "${extra[@]}" "$@"
