@@ -43,6 +43,7 @@ final class StormClient {
     /** Completes with true at the first greeting, false when the first open fails. */
     final CompletableFuture<Boolean> firstOpen = new CompletableFuture<>();
     private StormSocket socket;
+    private URI home;
     private volatile State state = State.OPENING;
     private int attempt;
     private String gaveUpWith;
@@ -60,7 +61,9 @@ final class StormClient {
         this.shared = shared;
     }
 
+    /** The first open, to the instance the client was spread to; it is retried there as any open is. */
     synchronized void open(URI instance) {
+        home = instance;
         connect(instance);
     }
 
@@ -208,13 +211,22 @@ final class StormClient {
         if (from != socket || state == State.STOPPED || state == State.GAVE_UP) {
             return;
         }
+        StormFigures figures = shared.figures();
         if (!firstOpen.isDone()) {
-            gaveUpWith = code + " " + reason;
-            state = State.GAVE_UP;
-            firstOpen.complete(false);
+            // the first opens are no storm, but refused ones (1013 Try again later) are retried alike
+            long delay = ReconnectPolicy.delayMillis(code, reason, attempt, ThreadLocalRandom.current().nextDouble());
+            if (delay < 0) {
+                gaveUpWith = code + " " + reason;
+                state = State.GAVE_UP;
+                firstOpen.complete(false);
+                return;
+            }
+            figures.firstOpenRetried(code + " " + reason);
+            attempt++;
+            state = State.WAITING;
+            shared.scheduler().schedule(this::reopen, delay, TimeUnit.MILLISECONDS);
             return;
         }
-        StormFigures figures = shared.figures();
         figures.closed(code, reason);
         if (state == State.OPENING) {
             figures.attemptFailed(System.nanoTime() - socket.startedNanos);
@@ -235,6 +247,10 @@ final class StormClient {
 
     private synchronized void reopen() {
         if (state != State.WAITING) {
+            return;
+        }
+        if (!firstOpen.isDone()) {
+            connect(home);
             return;
         }
         shared.figures().attempted();

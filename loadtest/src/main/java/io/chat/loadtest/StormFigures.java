@@ -26,6 +26,7 @@ final class StormFigures {
     private final AtomicLong killNanos = new AtomicLong();
     private final AtomicLong firstVictimClose = new AtomicLong();
     private final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> firstOpenRetries = new ConcurrentHashMap<>();
     private final Histogram reconnectMicros = new ConcurrentHistogram(MAX_MICROS, 3);
     private final Histogram failedAttemptMicros = new ConcurrentHistogram(MAX_MICROS, 3);
     private final LongAdder attempts = new LongAdder();
@@ -59,6 +60,17 @@ final class StormFigures {
 
     void closed(int code, String reason) {
         closes.computeIfAbsent(code + " " + reason, key -> new LongAdder()).increment();
+    }
+
+    /** A first open refused or failed, to be retried: set-up, not the storm. */
+    void firstOpenRetried(String codeAndReason) {
+        firstOpenRetries.computeIfAbsent(codeAndReason, key -> new LongAdder()).increment();
+    }
+
+    Map<String, Long> firstOpenRetries() {
+        Map<String, Long> codes = new TreeMap<>();
+        firstOpenRetries.forEach((code, count) -> codes.put(code, count.sum()));
+        return codes;
     }
 
     void attempted() {

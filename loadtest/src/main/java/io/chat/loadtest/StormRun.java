@@ -44,7 +44,8 @@ final class StormRun {
 
     private static final String SCENARIO = StormOptions.SCENARIO;
     private static final int PARALLEL_SETUP = 8;
-    private static final Duration FIRST_OPEN_TIMEOUT = Duration.ofSeconds(60);
+    /** A first open, retries included (refusals back off up to 30 s each), gives up after this. */
+    private static final Duration FIRST_OPEN_TIMEOUT = Duration.ofSeconds(120);
     /** After the drain: what was sent last reaches the others, and no reconnect is still starting. */
     private static final Duration SETTLE = Duration.ofSeconds(1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -177,7 +178,12 @@ final class StormRun {
             StormClient client = clients.get(i);
             client.open(options.urls().get(i % options.urls().size()));
             client.firstOpen.completeOnTimeout(false, FIRST_OPEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                    .whenComplete((ignored, failure) -> inFlight.release());
+                    .whenComplete((live, failure) -> {
+                        if (!live) {
+                            client.stop(); // out of the storm: no later greeting makes it live again
+                        }
+                        inFlight.release();
+                    });
         }
         inFlight.acquire(options.openConcurrency());
         long failed = clients.stream().filter(client -> !client.firstOpen.join()).count();
@@ -323,6 +329,7 @@ final class StormRun {
                 .put("victim", options.victimUrl().toString())
                 .put("messages_per_s", options.rate() * members.size())
                 .put("first_open_failures", openFailures)
+                .put("first_open_retries", figures.firstOpenRetries())
                 .put("clients_on_victim", onVictim)
                 .put("all_live_after_s", allLive)
                 .put("live_again_p50_s", percentile(liveAgain, 50))
