@@ -53,8 +53,10 @@ final class StormSocket {
                         }
                     })
                     .then();
+            // deferred: sendClose allocates its frame when called, and a socket the server closes
+            // first never sends it (Netty then reports the unreleased buffer as a leak)
             Mono<Void> writing = outbound.sendString(socket.outgoing.asFlux(), StandardCharsets.UTF_8)
-                    .then().then(outbound.sendClose(1000, "done"));
+                    .then().then(Mono.defer(() -> outbound.sendClose(1000, "done")));
             return Mono.when(reading, writing);
         }).subscribe(ignored -> {
         }, failure -> socket.end(LoadClient.NO_CLOSE_FRAME, (socket.opened ? "dropped: " : "open failed: ")
