@@ -23,11 +23,16 @@ public final class LoadTest {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(Options.USAGE);
             System.out.println(YardstickRun.USAGE);
+            System.out.println(StormOptions.USAGE);
             return;
         }
         if (args.length > 0 && args[0].equals("yardstick")) {
             // the only path that loads Spring: a load run starts as fast as before
             io.chat.loadtest.yardstick.Yardstick.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals(StormOptions.SCENARIO)) {
+            storm(args);
             return;
         }
         Options options;
@@ -64,6 +69,21 @@ public final class LoadTest {
             case "hot-chat" -> new MessagingRun(options).hotChat(LoadTest::print);
             default -> print(new ConnectRun(options).run()); // connect, hold
         }
+    }
+
+    /** The reconnect storm has options of its own ({@link StormOptions}). */
+    private static void storm(String[] args) throws Exception {
+        StormOptions options;
+        try {
+            options = StormOptions.parse(args);
+        } catch (Options.InvalidOptions invalid) {
+            System.err.println("error: " + invalid.getMessage());
+            System.err.println(StormOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        print(new StormRun(options).run());
+        System.exit(0);
     }
 
     private static void print(Result result) {
