@@ -102,11 +102,14 @@ class ConnectionClaims implements SmartLifecycle {
      * @param lastSeq the chat's latest event number when the database answered
      * @param holderInstance for {@link Outcome#ALREADY_CONNECTED}: the instance holding the claim
      * @param holderSession for {@link Outcome#ALREADY_CONNECTED}: the connection holding it
+     * @param holderHeartbeatAge for {@link Outcome#ALREADY_CONNECTED}: how long ago the holding
+     *     instance last renewed its heartbeat; null when it has none
      */
-    record Admission(Outcome outcome, long lastSeq, String holderInstance, String holderSession) {
+    record Admission(Outcome outcome, long lastSeq, String holderInstance, String holderSession,
+            Duration holderHeartbeatAge) {
 
         static Admission notParticipant() {
-            return new Admission(Outcome.NOT_PARTICIPANT, 0, null, null);
+            return new Admission(Outcome.NOT_PARTICIPANT, 0, null, null, null);
         }
     }
 
@@ -130,20 +133,26 @@ class ConnectionClaims implements SmartLifecycle {
                               AND alive.heartbeat_at > now() - make_interval(secs => :ttl / 1000.0))
                     RETURNING 1
                 ), holder AS (
-                    SELECT instance_id, session_id FROM connection_claims WHERE chat_id = :chat AND user_id = :user
+                    SELECT claim.instance_id, claim.session_id,
+                           (extract(epoch FROM now() - beat.heartbeat_at) * 1000)::bigint AS heartbeat_age
+                      FROM connection_claims claim
+                      LEFT JOIN cluster_instances beat ON beat.instance_id = claim.instance_id
+                     WHERE claim.chat_id = :chat AND claim.user_id = :user
                 )
                 SELECT (SELECT count(*) FROM member) AS members, (SELECT count(*) FROM claimed) AS claims,
                        (SELECT last_seq FROM chats WHERE id = :chat) AS last_seq,
                        (SELECT instance_id FROM holder) AS holder_instance,
-                       (SELECT session_id FROM holder) AS holder_session
+                       (SELECT session_id FROM holder) AS holder_session,
+                       (SELECT heartbeat_age FROM holder) AS holder_heartbeat_age
                 """)
                 .param("chat", chatId).param("user", userId).param("instance", instanceId)
                 .param("session", sessionId).param("ttl", ttl.toMillis())
                 .query((row, number) -> {
                     Outcome outcome = row.getInt("members") == 0 ? Outcome.NOT_PARTICIPANT
                             : row.getInt("claims") == 0 ? Outcome.ALREADY_CONNECTED : Outcome.ADMITTED;
+                    long age = row.getLong("holder_heartbeat_age");
                     return new Admission(outcome, row.getLong("last_seq"), row.getString("holder_instance"),
-                            row.getString("holder_session"));
+                            row.getString("holder_session"), row.wasNull() ? null : Duration.ofMillis(age));
                 })
                 .single();
     }
@@ -189,6 +198,11 @@ class ConnectionClaims implements SmartLifecycle {
     /** How long an instance may go without renewing before its connections count as dead. */
     Duration ttl() {
         return ttl;
+    }
+
+    /** How often a live instance renews its heartbeat. */
+    Duration renewInterval() {
+        return renewInterval;
     }
 
     private void renew() {
