@@ -47,7 +47,7 @@ for ((i = 1; i <= instances; i++)); do
         --server.port="$port" \
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$db" --spring.datasource.username=postgres \
         --chat.jwt.secret=bench-secret-of-at-least-32-bytes-long \
-        --chat.limits.messages-per-minute=1000000 --chat.passwords.bcrypt-strength=4 \
+        --chat.limits.messages-per-minute=1000000 --chat.passwords.bcrypt-strength=4 --chat.jwt.access-token-lifetime=30m \
         --chat.cluster.instance-id="bench-$port" --chat.shutdown.drain-delay=0s \
         --logging.level.io.chat=WARN "${mode[@]}" ${SERVER_ARGS:-} \
         >"loadtest/target/bench-$port.log" 2>&1 &

@@ -2,6 +2,7 @@ package io.chat.realtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -225,28 +226,35 @@ class ConnectionClaims implements SmartLifecycle {
             return;
         }
         try {
-            List<ChatSession> live = sessions.all();
-            if (live.isEmpty()) {
-                return;
-            }
+            // counted before the sessions are listed: a session that closes in between is in neither
             long held = jdbc.sql("SELECT count(*) FROM connection_claims WHERE instance_id = ?").param(instanceId)
                     .query(Long.class).single();
+            List<ChatSession> live = sessions.all();
             if (held >= live.size()) {
                 return;
             }
-            int restored = jdbc.sql("""
+            List<String> restored = jdbc.sql("""
                     INSERT INTO connection_claims (chat_id, user_id, instance_id, session_id)
                     SELECT claim.chat_id, claim.user_id, ?, claim.session_id
                       FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS claim (chat_id, user_id, session_id)
-                    ON CONFLICT (chat_id, user_id) DO NOTHING""")
+                    ON CONFLICT (chat_id, user_id) DO NOTHING
+                    RETURNING session_id""")
                     .params(instanceId, live.stream().map(ChatSession::chatId).toArray(Long[]::new),
                             live.stream().map(ChatSession::userId).toArray(Long[]::new),
                             live.stream().map(ChatSession::id).toArray(String[]::new))
-                    .update();
-            if (restored > 0) {
-                log.warn("cluster.claims_restored instance={} claims={}: they had gone missing (a PostgreSQL "
-                        + "crash empties the unlogged claims table)", instanceId, restored);
+                    .query(String.class).list();
+            if (restored.isEmpty()) {
+                return;
             }
+            // a session that closed while its claim was being put back gave its claim back already
+            Set<String> put = Set.copyOf(restored);
+            for (ChatSession session : live) {
+                if (put.contains(session.id()) && sessions.find(session.chatId(), session.id()) == null) {
+                    release(session.chatId(), session.userId(), session.id());
+                }
+            }
+            log.warn("cluster.claims_restored instance={} claims={}: they had gone missing (a PostgreSQL "
+                    + "crash empties the unlogged claims table)", instanceId, restored.size());
         } catch (RuntimeException databaseDown) {
             log.warn("cluster.claims_not_checked instance={}: {}", instanceId, databaseDown.toString());
         }

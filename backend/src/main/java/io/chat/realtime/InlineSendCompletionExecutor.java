@@ -1,7 +1,10 @@
 package io.chat.realtime;
 
+import java.util.ArrayDeque;
+
 import java.util.concurrent.TimeUnit;
 
+import org.apache.tomcat.util.net.UpgradedSocketTasks;
 import org.apache.tomcat.util.threads.TaskQueue;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
@@ -23,12 +26,26 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  *
  * <p>Tomcat's completion task is recognised by its class name; a Tomcat that renames it merely has
  * its completions dispatched again, as before ({@code InlineSendCompletionTest} notices).
+ *
+ * <p>Second, sockets already open come first: at most {@link #HTTP_LANE} of the pool's threads serve
+ * HTTP requests at once (new sockets' upgrades, REST calls); further ones wait in a queue of their
+ * own, while frames of open sockets go to the pool at once. Without that, a reconnect storm (the
+ * clients of a crashed instance, thousands in a second) took every thread of the pool, and the
+ * frames of the sockets already open here waited seconds behind the upgrades. Upgrades beyond what
+ * the instance can admit in 2 s are refused by {@code AdmissionControl} once they get through.
  */
 final class InlineSendCompletionExecutor extends ThreadPoolExecutor {
 
     /** The task {@code WsRemoteEndpointImplServer.clearHandler} gives the executor for a completed write. */
     static final String SEND_COMPLETION_TASK =
             "org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer$OnResultRunnable";
+
+    /** Threads that may serve HTTP requests at once: enough for a busy REST API, well under the pool. */
+    static final int HTTP_LANE = 16;
+
+    /** HTTP requests waiting for the lane; guarded by itself, as is {@code httpRunning}. */
+    private final ArrayDeque<Runnable> httpWaiting = new ArrayDeque<>();
+    private int httpRunning;
 
     private InlineSendCompletionExecutor(int minThreads, int maxThreads, long idleMillis, TaskQueue queue,
             TaskThreadFactory threads) {
@@ -52,7 +69,42 @@ final class InlineSendCompletionExecutor extends ThreadPoolExecutor {
             command.run();
             return;
         }
-        super.execute(command);
+        if (UpgradedSocketTasks.servesUpgradedConnection(command)) {
+            super.execute(command);
+            return;
+        }
+        synchronized (httpWaiting) {
+            if (httpRunning >= HTTP_LANE) {
+                httpWaiting.add(command);
+                return;
+            }
+            httpRunning++;
+        }
+        try {
+            super.execute(() -> runHttp(command));
+        } catch (RuntimeException rejected) {
+            synchronized (httpWaiting) {
+                httpRunning--;
+            }
+            throw rejected;
+        }
+    }
+
+    /** Runs an HTTP request, then those that waited for the lane, until none waits. */
+    private void runHttp(Runnable first) {
+        Runnable next = first;
+        while (next != null) {
+            try {
+                next.run();
+            } finally {
+                synchronized (httpWaiting) {
+                    next = httpWaiting.poll();
+                    if (next == null) {
+                        httpRunning--;
+                    }
+                }
+            }
+        }
     }
 
     static boolean isSendCompletion(Runnable command) {

@@ -3,9 +3,13 @@ package io.chat.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -23,11 +27,13 @@ import io.chat.support.WsClient;
 /**
  * PROTOCOL.md's storm row: an instance that cannot admit new sockets within 2 s refuses the excess
  * at once with 1013 {@code Try again later} instead of letting it queue, and sockets already open
- * do not notice. Admission is made slow on purpose (one admission thread, the claims table locked
+ * do not notice, neither stalled admissions nor a flood of HTTP requests that hold the connector's
+ * threads. Admission is made slow on purpose (one admission thread, the claims table locked
  * as a stalled database would hold it); text a client sends before its greeting is not lost.
  */
 @ChatServerTest
-@TestPropertySource(properties = "chat.websocket.admission-threads=1")
+// a small connector pool, so that stuck HTTP requests could take all of it
+@TestPropertySource(properties = {"chat.websocket.admission-threads=1", "server.tomcat.threads.max=24"})
 class AdmissionStormTest {
 
     @LocalServerPort
@@ -82,11 +88,54 @@ class AdmissionStormTest {
         }
     }
 
+    @Test
+    void framesOfOpenSocketsDoNotWaitBehindAFloodOfHttpRequests() throws Exception {
+        Api api = new Api(port);
+        TestUser alice = api.newUser();
+        long chat = api.newChat(alice, api.newUser());
+        try (WsClient open = WsClient.open(api.wsUrl(chat), alice.access())) {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch unlock = new CountDownLatch(1);
+            CompletableFuture<Void> stall = CompletableFuture.runAsync(
+                    () -> holdLocked("chat_participants", locked, unlock));
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            // more stuck HTTP requests than the connector lets run at once, each holding its thread
+            List<CompletableFuture<Integer>> stuck = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(40);
+            for (int i = 0; i < 40; i++) {
+                stuck.add(CompletableFuture.supplyAsync(() -> api.get("/api/chats/", alice.access()).status(),
+                        pool));
+            }
+            try {
+                Thread.sleep(500);
+                long asked = System.nanoTime();
+                open.sendJson(Map.of("type", "nonsense"));
+                assertThat(open.next()).isEqualTo(Api.parse(
+                        "{\"type\":\"error\",\"message\":\"Unknown message type: nonsense\"}"));
+                Duration took = Duration.ofNanos(System.nanoTime() - asked);
+                System.out.printf("a frame of an open socket was answered in %d ms behind 40 stuck requests%n",
+                        took.toMillis());
+                assertThat(took).isLessThan(Duration.ofSeconds(1));
+            } finally {
+                unlock.countDown();
+            }
+            stall.get(10, TimeUnit.SECONDS);
+            for (CompletableFuture<Integer> request : stuck) {
+                assertThat(request.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+            pool.shutdown();
+        }
+    }
+
     /** Holds the claims table locked, as a database that stopped answering would, until told to let go. */
     private void holdClaimsLocked(CountDownLatch locked, CountDownLatch unlock) {
+        holdLocked("connection_claims", locked, unlock);
+    }
+
+    private void holdLocked(String table, CountDownLatch locked, CountDownLatch unlock) {
         try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
             connection.setAutoCommit(false);
-            statement.execute("LOCK TABLE connection_claims IN ACCESS EXCLUSIVE MODE");
+            statement.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
             locked.countDown();
             unlock.await(10, TimeUnit.SECONDS);
             connection.rollback();
