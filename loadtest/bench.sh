@@ -62,6 +62,28 @@ for url in "${urls[@]}"; do
 done
 echo "[bench] $instances instance(s) up: ${urls[*]} (pids ${pids[*]})" >&2
 
+# RabbitMQ's CPU while the tool runs: sampled every half second, the busiest second reported
+broker=$(pgrep -o beam.smp || true)
+sampler=
+if [[ -n "$broker" ]] && ((instances > 1)); then
+    samples="loadtest/target/bench-broker-cpu.txt"
+    (while sleep 0.5; do
+        echo "$(date +%s.%N) $(awk '{print $14 + $15}' "/proc/$broker/stat")"
+    done) >"$samples" &
+    sampler=$!
+fi
+report_broker() {
+    [[ -n "$sampler" ]] || return 0
+    kill "$sampler" 2>/dev/null || true
+    awk -v hz="$(getconf CLK_TCK)" '
+        { t[NR] = $1; c[NR] = $2 }
+        END {
+            for (i = 3; i <= NR; i++) { cores = (c[i] - c[i-2]) / hz / (t[i] - t[i-2]); if (cores > peak) peak = cores }
+            if (NR > 1) printf "[bench] rabbitmq cpu: %.2f cores on average over %.0f s, %.2f in the busiest second\n",
+                (c[NR] - c[1]) / hz / (t[NR] - t[1]), t[NR] - t[1], peak
+        }' "$samples" >&2
+}
+
 url_list=$(IFS=,; echo "${urls[*]}")
 extra=()
 if [[ "$scenario" == storm ]]; then
@@ -70,3 +92,4 @@ elif ((instances == 1)); then
     extra=(--server-pid "${pids[0]}")
 fi
 java -XX:TieredStopAtLevel=1 -jar loadtest/target/chat-loadtest.jar "$scenario" --url "$url_list" "${extra[@]}" "$@"
+report_broker
