@@ -4,11 +4,13 @@
 #   RabbitMQ (STOMP on 61613) and one PostgreSQL database, on ports 8001, 8002, ...
 # Every run gets a new database (chat_bench) and its own RabbitMQ destination prefix, so that runs
 # never see each other's events. Tool options follow the scenario; --url is filled in, and for the
-# storm scenario --victim-pid names the last instance.
+# storm scenario --victim-pid names the last instance. WARMUP=SECONDS runs a messaging scenario once
+# that long before the measured run, on the same servers.
 #
 #   loadtest/bench.sh connect --connections 1000 --concurrency 50
 #   INSTANCES=2 loadtest/bench.sh rooms
 #   INSTANCES=2 loadtest/bench.sh storm --kill crash
+#   SERVER_JAR=/path/to/other/chat-backend.jar INSTANCES=2 loadtest/bench.sh rooms   # another build, same run
 #
 # Needs the jars (./mvnw -q -DskipTests package), PostgreSQL on 127.0.0.1:5432 (user postgres) and,
 # for relay instances, RabbitMQ with the rabbitmq_stomp plugin. Server logs go to loadtest/target/bench-*.log.
@@ -43,7 +45,7 @@ fi
 urls=()
 for ((i = 1; i <= instances; i++)); do
     port=$((8000 + i))
-    java -Xms"$heap" -Xmx"$heap" -XX:MaxGCPauseMillis=20 -jar backend/target/chat-backend.jar \
+    java -Xms"$heap" -Xmx"$heap" -XX:MaxGCPauseMillis=20 -jar "${SERVER_JAR:-backend/target/chat-backend.jar}" \
         --server.port="$port" \
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$db" --spring.datasource.username=postgres \
         --chat.jwt.secret=bench-secret-of-at-least-32-bytes-long \
@@ -90,6 +92,12 @@ if [[ "$scenario" == storm ]]; then
     extra=(--victim-pid "${pids[$((instances - 1))]}")
 elif ((instances == 1)); then
     extra=(--server-pid "${pids[0]}")
+fi
+if [[ -n "${WARMUP:-}" ]]; then
+    # the same scenario once before, figures dropped: the servers' JIT compilers settle first
+    echo "[bench] warming up: $scenario for $WARMUP s" >&2
+    java -XX:TieredStopAtLevel=1 -jar loadtest/target/chat-loadtest.jar "$scenario" --url "$url_list" "${extra[@]}" "$@" \
+        --duration "$WARMUP" --read-back 0 >/dev/null 2>&1 || true
 fi
 java -XX:TieredStopAtLevel=1 -jar loadtest/target/chat-loadtest.jar "$scenario" --url "$url_list" "${extra[@]}" "$@"
 report_broker
