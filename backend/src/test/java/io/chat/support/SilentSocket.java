@@ -78,24 +78,13 @@ public final class SilentSocket implements AutoCloseable {
     /** Reads (and drops) frames until the server's close frame, or the end of the connection. */
     public CloseFrame awaitServerCloseFrame(int timeoutMillis) throws IOException {
         socket.setSoTimeout(timeoutMillis);
-        InputStream in = socket.getInputStream();
         while (true) {
-            int first = in.read();
-            if (first < 0) {
+            Frame frame = readFrame(socket.getInputStream());
+            if (frame == null) {
                 return new CloseFrame(-1, "");
             }
-            int opcode = first & 0x0F;
-            long length = in.read() & 0x7F;
-            if (length == 126) {
-                length = (in.read() << 8) | in.read();
-            } else if (length == 127) {
-                length = 0;
-                for (int i = 0; i < 8; i++) {
-                    length = (length << 8) | in.read();
-                }
-            }
-            byte[] payload = in.readNBytes((int) length);
-            if (opcode == 0x8) {
+            if (frame.opcode() == 0x8) {
+                byte[] payload = frame.payload();
                 return payload.length >= 2 ? new CloseFrame(((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF),
                         new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)) : new CloseFrame(1005, "");
             }
@@ -108,30 +97,37 @@ public final class SilentSocket implements AutoCloseable {
      */
     public String awaitFirstText(int timeoutMillis) throws IOException {
         socket.setSoTimeout(timeoutMillis);
-        InputStream in = socket.getInputStream();
         while (true) {
-            int first = in.read();
-            if (first < 0) {
+            Frame frame = readFrame(socket.getInputStream());
+            if (frame == null || frame.opcode() == 0x8) {
                 throw new IOException("closed before any text frame");
             }
-            int opcode = first & 0x0F;
-            long length = in.read() & 0x7F;
-            if (length == 126) {
-                length = (in.read() << 8) | in.read();
-            } else if (length == 127) {
-                length = 0;
-                for (int i = 0; i < 8; i++) {
-                    length = (length << 8) | in.read();
-                }
-            }
-            byte[] payload = in.readNBytes((int) length);
-            if (opcode == 0x1) {
-                return new String(payload, StandardCharsets.UTF_8);
-            }
-            if (opcode == 0x8) {
-                throw new IOException("closed before any text frame");
+            if (frame.opcode() == 0x1) {
+                return new String(frame.payload(), StandardCharsets.UTF_8);
             }
         }
+    }
+
+    /** A server frame: its opcode and payload (servers do not mask). */
+    private record Frame(int opcode, byte[] payload) {
+    }
+
+    /** The next frame, or null at the end of the connection. */
+    private static Frame readFrame(InputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        long length = in.read() & 0x7F;
+        if (length == 126) {
+            length = (in.read() << 8) | in.read();
+        } else if (length == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | in.read();
+            }
+        }
+        return new Frame(first & 0x0F, in.readNBytes((int) length));
     }
 
     /** Sends one text frame (masked, as a client must), e.g. its last word before it goes silent. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,18 +60,27 @@ final class ChatApi {
      * groups of users ({@code group}: a few letters, or empty).
      */
     List<User> users(String group, int count) throws Exception {
+        List<Callable<User>> registrations = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String username = "lt_" + runId + group + "_" + i;
+            registrations.add(() -> user(username));
+        }
+        return inParallel(registrations);
+    }
+
+    /** Runs the calls a few at a time and gives their results in the calls' order; the first failure fails all. */
+    private static <T> List<T> inParallel(List<Callable<T>> calls) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_SETUP);
         try {
-            List<Future<User>> pending = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String username = "lt_" + runId + group + "_" + i;
-                pending.add(pool.submit(() -> user(username)));
+            List<Future<T>> pending = new ArrayList<>();
+            for (Callable<T> call : calls) {
+                pending.add(pool.submit(call));
             }
-            List<User> users = new ArrayList<>();
-            for (Future<User> user : pending) {
-                users.add(user.get());
+            List<T> results = new ArrayList<>();
+            for (Future<T> result : pending) {
+                results.add(result.get());
             }
-            return users;
+            return results;
         } finally {
             pool.shutdownNow();
         }
@@ -84,20 +94,11 @@ final class ChatApi {
 
     /** Creates many chats of the same members, a few at a time. */
     List<Long> chats(User owner, List<User> members, int count) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_SETUP);
-        try {
-            List<Future<Long>> pending = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                pending.add(pool.submit(() -> chat(owner, members)));
-            }
-            List<Long> chats = new ArrayList<>();
-            for (Future<Long> chat : pending) {
-                chats.add(chat.get());
-            }
-            return chats;
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Long>> creations = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            creations.add(() -> chat(owner, members));
         }
+        return inParallel(creations);
     }
 
     /**
@@ -107,23 +108,14 @@ final class ChatApi {
      * the server's cache of verified tokens for the open that is timed.
      */
     List<Long> chatsOf(List<List<User>> groups) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_SETUP);
-        try {
-            List<Future<Long>> pending = new ArrayList<>();
-            for (List<User> group : groups) {
-                pending.add(pool.submit(() -> {
-                    User first = group.get(0);
-                    return chat(new User(first.id(), first.username(), login(first.username())), group);
-                }));
-            }
-            List<Long> chats = new ArrayList<>();
-            for (Future<Long> chat : pending) {
-                chats.add(chat.get());
-            }
-            return chats;
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Long>> creations = new ArrayList<>();
+        for (List<User> group : groups) {
+            creations.add(() -> {
+                User first = group.get(0);
+                return chat(new User(first.id(), first.username(), login(first.username())), group);
+            });
         }
+        return inParallel(creations);
     }
 
     /** The chat's messages after {@code afterId}, oldest first, as {@code reader} (a member) sees them. */
