@@ -27,8 +27,8 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
  * <p>Tomcat's completion task is recognised by its class name; a Tomcat that renames it merely has
  * its completions dispatched again, as before ({@code InlineSendCompletionTest} notices).
  *
- * <p>Second, sockets already open come first: at most {@link #HTTP_LANE} of the pool's threads serve
- * HTTP requests at once (new sockets' upgrades, REST calls); further ones wait in a queue of their
+ * <p>Second, sockets already open come first: at most {@link #MAX_HTTP_LANE} of the pool's threads
+ * (and never more than half of them) serve HTTP requests at once (new sockets' upgrades, REST calls); further ones wait in a queue of their
  * own, while frames of open sockets go to the pool at once. Without that, a reconnect storm (the
  * clients of a crashed instance, thousands in a second) took every thread of the pool, and the
  * frames of the sockets already open here waited seconds behind the upgrades. Upgrades beyond what
@@ -41,7 +41,9 @@ final class InlineSendCompletionExecutor extends ThreadPoolExecutor {
             "org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer$OnResultRunnable";
 
     /** Threads that may serve HTTP requests at once: enough for a busy REST API, well under the pool. */
-    static final int HTTP_LANE = 16;
+    static final int MAX_HTTP_LANE = 16;
+
+    private final int httpLane;
 
     /** HTTP requests waiting for the lane; guarded by itself, as is {@code httpRunning}. */
     private final ArrayDeque<Runnable> httpWaiting = new ArrayDeque<>();
@@ -50,6 +52,8 @@ final class InlineSendCompletionExecutor extends ThreadPoolExecutor {
     private InlineSendCompletionExecutor(int minThreads, int maxThreads, long idleMillis, TaskQueue queue,
             TaskThreadFactory threads) {
         super(minThreads, maxThreads, idleMillis, TimeUnit.MILLISECONDS, queue, threads);
+        // half of a small pool at most: the other half always reads the frames of open sockets
+        this.httpLane = Math.max(1, Math.min(MAX_HTTP_LANE, maxThreads / 2));
     }
 
     /** A pool set up as Tomcat sets up its own for a connector ({@code AbstractEndpoint.createExecutor}). */
@@ -74,7 +78,7 @@ final class InlineSendCompletionExecutor extends ThreadPoolExecutor {
             return;
         }
         synchronized (httpWaiting) {
-            if (httpRunning >= HTTP_LANE) {
+            if (httpRunning >= httpLane) {
                 httpWaiting.add(command);
                 return;
             }
