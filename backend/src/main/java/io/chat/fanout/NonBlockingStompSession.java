@@ -1,6 +1,7 @@
 package io.chat.fanout;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.springframework.messaging.Message;
@@ -20,9 +21,15 @@ import org.springframework.messaging.tcp.TcpConnection;
  * load. Frames still leave in the order they were sent (one connection writes them in the order it
  * was handed them); a write that fails is reported to {@code onWriteFailure}, and the connection
  * that failed it is closed, which the link notices and reconnects, restoring its subscriptions and
- * catching every chat up from the database, as after any loss.
+ * catching every chat up from the database, as after any loss. Writes not done yet are bounded
+ * ({@link #MAX_UNWRITTEN}): a broker that stops reading (RabbitMQ's flow control) makes further
+ * sends fail at once, as a lost link does, instead of piling up in memory; other instances then
+ * read those events from the database.
  */
 final class NonBlockingStompSession implements ConnectionHandlingStompSession {
+
+    /** Frames handed to the connection and not yet written, past which a send fails at once. */
+    static final int MAX_UNWRITTEN = 10_000;
 
     private final ConnectionHandlingStompSession session;
     private final Consumer<Throwable> onWriteFailure;
@@ -41,6 +48,7 @@ final class NonBlockingStompSession implements ConnectionHandlingStompSession {
     private final class HandOffConnection implements TcpConnection<byte[]> {
 
         private final TcpConnection<byte[]> connection;
+        private final AtomicInteger unwritten = new AtomicInteger();
 
         HandOffConnection(TcpConnection<byte[]> connection) {
             this.connection = connection;
@@ -48,7 +56,13 @@ final class NonBlockingStompSession implements ConnectionHandlingStompSession {
 
         @Override
         public CompletableFuture<Void> sendAsync(Message<byte[]> message) {
+            if (unwritten.incrementAndGet() > MAX_UNWRITTEN) {
+                unwritten.decrementAndGet();
+                return CompletableFuture.failedFuture(
+                        new IllegalStateException(MAX_UNWRITTEN + " frames not yet written to the broker"));
+            }
             connection.sendAsync(message).whenComplete((sent, failure) -> {
+                unwritten.decrementAndGet();
                 if (failure != null) {
                     onWriteFailure.accept(failure);
                     connection.close();
