@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 class KeepAlive {
 
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
-    /** Longer than any admission takes to join its feed (the broker's routing wait is 2 s). */
+    /** Longer than any admission takes to join its feed (queue 2 s, probe 2.5 s, a crashed holder's heartbeat 4 s). */
     private static final Duration REVOCATION_MEMORY = Duration.ofSeconds(30);
 
     private final LocalSessions sessions;
