@@ -29,18 +29,32 @@ public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue 
      *     replaces {@code host} and {@code port}, and a link whose node fails moves on to the next
      * @param login also how an operator tells instances apart in the management console: every
      *     connection shows its user, so one user per instance names each instance's two connections
-     * @param subscriptions {@code per-chat}: an instance subscribes to each chat it has a session in;
-     *     {@code every-chat}: once to all chats (see {@code StompRelayChatEventBus})
+     * @param subscriptions {@code per-chat}: an instance's queue is bound to each chat it has a session
+     *     in; {@code every-chat}: it subscribes once to all chats (see {@code StompRelayChatEventBus})
      * @param pollInterval how often an instance compares its chats with the database, which is how
      *     events reach it while RabbitMQ does not carry them
      * @param destinationPrefix put before every routing key, so that deployments sharing one broker
      *     (and virtual host) never receive each other's events; empty: routing keys {@code chat.<id>}
+     * @param amqpPort in per-chat mode, the AMQP 0-9-1 port of every node ({@code host}, or each host of
+     *     {@code addresses}): bindings of chats to the instance's queue are made over AMQP
+     * @param amqpAddresses instead of {@code amqp-port}: each node's AMQP listener, in the order of
+     *     {@code addresses} (nodes on one host need ports of their own)
+     * @param bindingLinger how long a chat stays bound to an instance after its last local session
+     *     left: a chat reopened meanwhile (a reconnect, a page reload) costs the broker nothing
      */
     public record Relay(@DefaultValue("localhost") String host, @DefaultValue("61613") int port,
             @DefaultValue("") String addresses, @DefaultValue("guest") String login,
             @DefaultValue("guest") String passcode, @DefaultValue("/") String virtualHost,
             @DefaultValue("per-chat") Subscriptions subscriptions, @DefaultValue("2s") Duration pollInterval,
-            @DefaultValue("") String destinationPrefix) {
+            @DefaultValue("") String destinationPrefix, @DefaultValue("5672") int amqpPort,
+            @DefaultValue("") String amqpAddresses, @DefaultValue("30s") Duration bindingLinger) {
+
+        public Relay {
+            if (bindingLinger.isNegative()) {
+                throw new IllegalArgumentException("chat.broker.relay.binding-linger must not be negative, was "
+                        + bindingLinger);
+            }
+        }
 
         /** The nodes to connect to, in the order they are tried: {@code addresses}, or else {@code host:port}. */
         public List<Address> nodes() {
@@ -55,16 +69,43 @@ public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue 
             }
             return List.copyOf(nodes);
         }
+
+        /**
+         * Each node's AMQP listener, in the order of {@link #nodes()}: {@code amqp-addresses}, or else
+         * each node's host with {@code amqp-port}.
+         */
+        public List<Address> amqpNodes() {
+            List<Address> stomp = nodes();
+            if (!StringUtils.hasText(amqpAddresses)) {
+                return stomp.stream().map(node -> new Address(node.host(), amqpPort)).toList();
+            }
+            List<Address> amqp = new ArrayList<>();
+            for (String entry : amqpAddresses.split(",")) {
+                if (!entry.isBlank()) {
+                    amqp.add(Address.parse(entry.strip(), "chat.broker.relay.amqp-addresses", "rabbit-1:5672,rabbit-2:5672"));
+                }
+            }
+            if (amqp.size() != stomp.size()) {
+                throw new IllegalArgumentException("chat.broker.relay.amqp-addresses lists " + amqp.size()
+                        + " nodes but the STOMP nodes are " + stomp.size() + ": list each node's AMQP listener in "
+                        + "the order of chat.broker.relay.addresses");
+            }
+            return List.copyOf(amqp);
+        }
     }
 
     /** One RabbitMQ node's STOMP listener. */
     public record Address(String host, int port) {
 
         static Address parse(String hostAndPort) {
+            return parse(hostAndPort, "chat.broker.relay.addresses", "rabbit-1:61613,rabbit-2:61613");
+        }
+
+        static Address parse(String hostAndPort, String property, String example) {
             int colon = hostAndPort.lastIndexOf(':');
             if (colon <= 0 || colon == hostAndPort.length() - 1) {
-                throw new IllegalArgumentException("chat.broker.relay.addresses: '" + hostAndPort
-                        + "' is not host:port (write e.g. rabbit-1:61613,rabbit-2:61613)");
+                throw new IllegalArgumentException(property + ": '" + hostAndPort
+                        + "' is not host:port (write e.g. " + example + ")");
             }
             String host = hostAndPort.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
@@ -73,8 +114,8 @@ public record BrokerSettings(@DefaultValue("embedded") Mode mode, @DefaultValue 
             try {
                 return new Address(host, Integer.parseInt(hostAndPort.substring(colon + 1)));
             } catch (NumberFormatException notAPort) {
-                throw new IllegalArgumentException("chat.broker.relay.addresses: '" + hostAndPort
-                        + "' is not host:port, its port is no number (write e.g. rabbit-1:61613,rabbit-2:61613)",
+                throw new IllegalArgumentException(property + ": '" + hostAndPort
+                        + "' is not host:port, its port is no number (write e.g. " + example + ")",
                         notAPort);
             }
         }

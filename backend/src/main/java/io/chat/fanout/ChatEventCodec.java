@@ -51,6 +51,11 @@ final class ChatEventCodec {
         return topicPrefix + chatId;
     }
 
+    /** The routing key of the chat's events on {@code amq.topic}: its destination without {@code /topic/}. */
+    String routingKey(long chatId) {
+        return destination(chatId).substring("/topic/".length());
+    }
+
     /** Every chat's routing key: RabbitMQ's topic wildcard for one word. */
     String everyChat() {
         return topicPrefix + "*";

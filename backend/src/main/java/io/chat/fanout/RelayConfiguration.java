@@ -1,6 +1,8 @@
 package io.chat.fanout;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -11,6 +13,8 @@ import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.scheduling.TaskScheduler;
 
+import com.rabbitmq.client.ConnectionFactory;
+
 import io.chat.system.ClusterSettings;
 
 /** Relay mode: fan-out through RabbitMQ's STOMP plugin, over reactor-netty. */
@@ -20,6 +24,7 @@ class RelayConfiguration {
 
     /** STOMP heartbeats both ways: a dead broker or network is noticed within about two periods. */
     private static final long[] HEARTBEAT_MILLIS = {10_000, 10_000};
+    private static final int AMQP_CONNECT_TIMEOUT_MILLIS = 5_000;
 
     /** One STOMP client per node; a client opens its threads only once a link uses its node. */
     @Bean(destroyMethod = "shutdown")
@@ -39,6 +44,12 @@ class RelayConfiguration {
             ClusterSettings cluster, @Qualifier("taskScheduler") TaskScheduler scheduler) {
         BrokerSettings.Relay relay = settings.relay();
         ChatEventCodec codec = new ChatEventCodec(relay.destinationPrefix());
+        Map<BrokerSettings.Address, BrokerSettings.Address> amqpNodes = new HashMap<>();
+        List<BrokerSettings.Address> stomp = relay.nodes();
+        List<BrokerSettings.Address> amqp = relay.amqpNodes();
+        for (int i = 0; i < stomp.size(); i++) {
+            amqpNodes.put(stomp.get(i), amqp.get(i));
+        }
         return new StompRelayChatEventBus(listener, cluster.instanceId(), nodes.toString(), relay.subscriptions(),
                 codec, (name, onConnected, watcher) -> {
                     StompHeaders connect = new StompHeaders();
@@ -47,7 +58,18 @@ class RelayConfiguration {
                     // RabbitMQ refuses a CONNECT without the virtual host
                     connect.setHost(relay.virtualHost());
                     return new StompLink(name, nodes, connect, scheduler, onConnected, watcher);
-                });
+                }, (names, subscriber) -> new RelayBindings(amqpFactory(relay), names, codec, relay.bindingLinger(),
+                        "chat relay bindings " + cluster.instanceId(), amqpNodes::get, subscriber));
+    }
+
+    private static ConnectionFactory amqpFactory(BrokerSettings.Relay relay) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUsername(relay.login());
+        factory.setPassword(relay.passcode());
+        factory.setVirtualHost(relay.virtualHost());
+        factory.setRequestedHeartbeat((int) (HEARTBEAT_MILLIS[0] / 1000));
+        factory.setConnectionTimeout(AMQP_CONNECT_TIMEOUT_MILLIS);
+        return factory;
     }
 
     @Bean

@@ -4,8 +4,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Names the relay's queues in RabbitMQ (the STOMP plugin's {@code x-queue-name} header), so that
- * the management console says whose each queue is: {@code [prefix.]relay.<instance>.chat.<id>.<tag>},
- * or {@code ...relay.<instance>.all-chats.<tag>} in every-chat mode. The last word is new at each
+ * the management console says whose each queue is: {@code [prefix.]relay.<instance>.chats.<tag>}, the
+ * queue each chat of the instance is bound to, or {@code ...relay.<instance>.all-chats.<tag>} in
+ * every-chat mode. The last word is new at each
  * subscription: a resubscription (a reconnection, the same chat reopened, an instance restarted
  * under the same id) never meets a queue left from before that RabbitMQ has not yet deleted, which
  * would then share its events with a consumer that is gone. Queue names are up to 255 bytes and
@@ -26,9 +27,9 @@ final class RelayQueueNames {
         this.base = (prefix.isEmpty() ? "" : prefix + ".") + "relay." + instance + ".";
     }
 
-    /** The name of a new subscription to one chat. */
-    String chat(long chatId) {
-        return base + "chat." + chatId + "." + tag();
+    /** The name of a new queue for the instance's chats, each bound to it while the instance serves it. */
+    String chats() {
+        return base + "chats." + tag();
     }
 
     /** The name of a new subscription to every chat. */

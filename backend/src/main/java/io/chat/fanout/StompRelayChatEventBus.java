@@ -1,11 +1,7 @@
 package io.chat.fanout;
 
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,18 +27,18 @@ import org.springframework.messaging.simp.stomp.StompSession;
  * {@code chat.broker.relay.poll-interval}, and once more when the subscriber link is restored).
  * Publishing never blocks the caller and never fails it.
  *
- * <p>How the subscriber connection subscribes ({@code chat.broker.relay.subscriptions}): per chat,
- * for each chat with a local session (RabbitMQ declares and binds a queue for each, so an instance
- * receives only its chats' events, but the first socket of a chat on an instance waits for that
- * queue); or once to every chat ({@code /topic/chat.*}: one queue per instance, nothing to do in the
- * broker when sockets open and close, and every instance receives every chat's events, dropping
- * those of chats it has no session in).
+ * <p>How the subscriber connection subscribes ({@code chat.broker.relay.subscriptions}): per chat
+ * (the instance's one queue is bound to each chat it has a session in, or had one in lately: see
+ * {@link RelayBindings}, so an instance receives only its chats' events and an open costs the broker
+ * one binding at most); or once to every chat ({@code /topic/chat.*}: nothing to do in the broker when
+ * sockets open and close, but every instance receives every chat's events, dropping those of chats
+ * it has no session in).
  *
- * <p>What an operator sees in RabbitMQ's console: each subscription's queue is named after the
- * deployment's prefix, the instance and the chat ({@link RelayQueueNames}); it is auto-deleted, so
- * it goes away with its subscription or its connection. Events are tagged with the configured
- * instance id ({@code chat.cluster.instance-id}), the same id that names the queues and the
- * instance's log lines.
+ * <p>What an operator sees in RabbitMQ's console: each instance's queue is named after the
+ * deployment's prefix and the instance ({@link RelayQueueNames}), its bindings are the routing keys
+ * of the instance's chats, and it is auto-deleted, so it goes away with its consumer. Events are
+ * tagged with the configured instance id ({@code chat.cluster.instance-id}), the same id that names
+ * the queues and the instance's log lines.
  */
 final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
 
@@ -56,10 +52,10 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
     private final RelayQueueNames queueNames;
     private final StompLink publisher;
     private final StompLink subscriber;
-    /** Chats with a local session; guarded by itself, as is {@code active}. */
+    /** In every-chat mode: chats with a local session; guarded by itself. */
     private final Set<Long> wanted = new HashSet<>();
-    /** Subscriptions made, each with the subscriber session it was made on. */
-    private final Map<Long, Subscribed> active = new HashMap<>();
+    /** In per-chat mode: the instance's queue and its bindings; null in every-chat mode. */
+    private final RelayBindings bindings;
     private final RelayState state;
     private final boolean everyChat;
     /** In every-chat mode: the one subscription and when it routes; guarded by {@code wanted}. */
@@ -74,7 +70,8 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
      *     queues: instances must not share one
      */
     StompRelayChatEventBus(ChatEventListener listener, String instanceId, String relayAddresses,
-            BrokerSettings.Subscriptions subscriptions, ChatEventCodec codec, StompLinkFactory links) {
+            BrokerSettings.Subscriptions subscriptions, ChatEventCodec codec, StompLinkFactory links,
+            BindingsFactory bindingsFactory) {
         this.listener = listener;
         this.everyChat = subscriptions == BrokerSettings.Subscriptions.EVERY_CHAT;
         this.instanceId = instanceId;
@@ -85,6 +82,12 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         this.publisher = links.link("publisher", session -> {
         }, state);
         this.subscriber = links.link("subscriber", this::restoreSubscriptions, state);
+        this.bindings = everyChat ? null : bindingsFactory.bindings(queueNames, new BindingsSubscriber());
+    }
+
+    /** Makes the per-chat bindings; a seam that keeps AMQP connection settings out of this class. */
+    interface BindingsFactory {
+        RelayBindings bindings(RelayQueueNames names, RelayBindings.Subscriber subscriber);
     }
 
     /** Makes the links; a seam that keeps connection settings out of this class. */
@@ -114,40 +117,34 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
 
     @Override
     public CompletableFuture<Void> subscribe(long chatId) {
+        if (!everyChat) {
+            return bindings.bind(chatId);
+        }
         synchronized (wanted) {
             wanted.add(chatId);
             StompSession session = subscriber.session();
-            if (everyChat) {
-                return session == null ? CompletableFuture.completedFuture(null) : subscribeToEveryChat(session);
-            }
-            Subscribed existing = active.get(chatId);
-            if (session == null || existing != null && existing.session() == session) {
-                return CompletableFuture.completedFuture(null);
-            }
-            return subscribeOn(session, chatId);
+            return session == null ? CompletableFuture.completedFuture(null) : subscribeToEveryChat(session);
         }
     }
 
     @Override
     public void unsubscribe(long chatId) {
+        if (!everyChat) {
+            bindings.release(chatId);
+            return;
+        }
         synchronized (wanted) {
-            wanted.remove(chatId);
-            if (everyChat) {
-                return; // the subscription to every chat stays
-            }
-            Subscribed subscribed = active.remove(chatId);
-            if (subscribed != null && subscribed.session().isConnected()) {
-                try {
-                    subscribed.subscription().unsubscribe();
-                } catch (RuntimeException lost) {
-                    log.debug("broker.unsubscribe_failed chat={}: {}", chatId, lost.toString());
-                }
-            }
+            wanted.remove(chatId); // the subscription to every chat stays
         }
     }
 
     boolean isConnected() {
-        return publisher.isConnected() && subscriber.isConnected();
+        return publisher.isConnected() && subscriber.isConnected() && (everyChat || bindings.isReady());
+    }
+
+    /** In per-chat mode, the queue the instance's chats are bound to (null before the first); else null. */
+    String chatsQueue() {
+        return everyChat ? null : bindings.queue();
     }
 
     boolean publisherConnected() {
@@ -191,45 +188,32 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         return queueNames.instancePrefix();
     }
 
+    /** Chats routed to this instance: those with a local session, and in per-chat mode those lingering. */
     int subscriptionCount() {
+        if (!everyChat) {
+            return bindings.boundCount();
+        }
         synchronized (wanted) {
             return wanted.size();
         }
     }
 
     /**
-     * Makes again, on a new subscriber session, every subscription still wanted. One already made on
-     * this very session (a chat opened between the connect and this call) is kept: subscribing twice
-     * would deliver each event twice. Once the broker routes them all, the listener compares every
-     * chat with the database: events published while the link was down never come through it.
+     * Routes events to this instance again on a new subscriber session: in per-chat mode, a new
+     * queue bound to every chat still wanted ({@link RelayBindings}); else the one subscription to
+     * every chat. Once the broker routes them, the listener compares every chat with the database:
+     * events published while the link was down never come through it.
      */
     private void restoreSubscriptions(StompSession session) {
-        List<CompletableFuture<Void>> routing = new ArrayList<>();
+        if (!everyChat) {
+            bindings.subscriberConnected(session, subscriber.node());
+            return;
+        }
+        CompletableFuture<Void> routing;
         synchronized (wanted) {
-            if (everyChat) {
-                routing.add(subscribeToEveryChat(session));
-            } else {
-                active.values().removeIf(subscribed -> subscribed.session() != session);
-                for (Long chatId : wanted) {
-                    if (!active.containsKey(chatId)) {
-                        routing.add(subscribeOn(session, chatId));
-                    }
-                }
-            }
+            routing = subscribeToEveryChat(session);
         }
-        CompletableFuture.allOf(routing.toArray(CompletableFuture[]::new))
-                .whenComplete((routed, failure) -> listener.catchUp());
-    }
-
-    /** Subscribes with a receipt, so that callers can wait until the broker routes the chat to us. */
-    private CompletableFuture<Void> subscribeOn(StompSession session, long chatId) {
-        CompletableFuture<Void> routed = new CompletableFuture<>();
-        Subscribed subscribed = subscribeWithReceipt(session, codec.destination(chatId), queueNames.chat(chatId),
-                routed);
-        if (subscribed != null) {
-            active.put(chatId, subscribed);
-        }
-        return routed;
+        routing.whenComplete((routed, failure) -> listener.catchUp());
     }
 
     /** Once per subscriber session; later callers share its receipt. */
@@ -242,15 +226,20 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         return allChatsRouted;
     }
 
-    /** @return the subscription, or null when the session was lost (then restored on reconnection) */
+    /**
+     * @param queue the name of the queue the plugin declares for a topic, or null for an existing queue
+     * @return the subscription, or null when the session was lost (then restored on reconnection)
+     */
     private Subscribed subscribeWithReceipt(StompSession session, String destination, String queue,
             CompletableFuture<Void> routed) {
         try {
             StompHeaders headers = new StompHeaders();
             headers.setDestination(destination);
-            // RabbitMQ's STOMP plugin names the queue it declares for a topic subscription after this
-            // header; the queue stays what the plugin makes for /topic: non-durable, auto-deleted
-            headers.set(QUEUE_NAME, queue);
+            if (queue != null) {
+                // RabbitMQ's STOMP plugin names the queue it declares for a topic subscription after
+                // this header; the queue stays what the plugin makes for /topic: non-durable, auto-deleted
+                headers.set(QUEUE_NAME, queue);
+            }
             headers.setReceipt("sub-" + UUID.randomUUID());
             StompSession.Subscription subscription = session.subscribe(headers, new Inbound());
             subscription.addReceiptTask(() -> routed.complete(null));
@@ -275,11 +264,37 @@ final class StompRelayChatEventBus implements ChatEventBus, SmartLifecycle {
         running = false;
         publisher.stop();
         subscriber.stop();
+        if (bindings != null) {
+            bindings.stop();
+        }
     }
 
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** What the per-chat bindings need of this bus: the subscriber link, the listener and the state. */
+    private final class BindingsSubscriber implements RelayBindings.Subscriber {
+
+        @Override
+        public StompSession.Subscription consume(StompSession session, String queue, Runnable confirmed) {
+            CompletableFuture<Void> routed = new CompletableFuture<>();
+            routed.thenRun(confirmed);
+            Subscribed subscribed = subscribeWithReceipt(session, "/amq/queue/" + queue, null, routed);
+            return subscribed == null ? null : subscribed.subscription();
+        }
+
+        @Override
+        public void rebuilt() {
+            listener.catchUp();
+            state.connected(subscriber);
+        }
+
+        @Override
+        public void failed(String cause) {
+            state.failed(subscriber, "AMQP bindings: " + cause);
+        }
     }
 
     /** Delivers events of other instances to this instance's sessions. */

@@ -63,12 +63,18 @@ class ChatEventCodecTest {
     }
 
     @Test
-    void queueNamesCarryThePrefixTheInstanceAndTheChatAndDifferAtEachSubscription() {
+    void queueNamesCarryThePrefixAndTheInstanceAndDifferAtEachSubscription() {
         RelayQueueNames names = new RelayQueueNames("prod", "chat-1");
-        assertThat(names.chat(42)).matches("prod\\.relay\\.chat-1\\.chat\\.42\\.[0-9a-z]{6}");
+        assertThat(names.chats()).matches("prod\\.relay\\.chat-1\\.chats\\.[0-9a-z]{6}");
         assertThat(names.everyChat()).matches("prod\\.relay\\.chat-1\\.all-chats\\.[0-9a-z]{6}");
-        assertThat(names.chat(42)).isNotEqualTo(names.chat(42));
-        assertThat(new RelayQueueNames("", "pod 7/α:x").chat(1)).startsWith("relay.pod_7___x.chat.1.");
+        assertThat(names.chats()).isNotEqualTo(names.chats());
+        assertThat(new RelayQueueNames("", "pod 7/α:x").chats()).startsWith("relay.pod_7___x.chats.");
         assertThat(new RelayQueueNames("", "x".repeat(300)).everyChat()).hasSizeLessThan(255);
+    }
+
+    @Test
+    void aChatsRoutingKeyIsItsTopicWithoutTheDestinationPrefix() {
+        assertThat(new ChatEventCodec("").routingKey(42)).isEqualTo("chat.42");
+        assertThat(new ChatEventCodec("eu.prod").routingKey(42)).isEqualTo("eu.prod.chat.42");
     }
 }

@@ -34,10 +34,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * What an operator sees in RabbitMQ's management console while two instances run in relay mode,
  * read from the management API on 15672: each instance's two connections under its own broker
- * user, one of them consuming the instance's queues (the subscriber) and the other none (the
- * publisher); one queue per chat with sockets on the instance, named after the instance and the
- * chat, bound to the chat's routing key, auto-deleted once the chat's last socket there closes;
- * events tagged with the configured instance id.
+ * user, one of them consuming the instance's queue (the subscriber) and the other none (the
+ * publisher), and an AMQP connection named after the instance that binds the queue; one queue per
+ * instance, named after it, bound to the routing key of each chat with sockets on the instance
+ * until the chat has lingered without one; events tagged with the configured instance id.
  */
 class ConsoleNamesTest {
 
@@ -52,8 +52,8 @@ class ConsoleNamesTest {
         brokerOne = Rabbit.newUser("console-one");
         brokerTwo = Rabbit.newUser("console-two");
         cluster = Instances.start(0);
-        cluster.add(brokerOne.relayArgs());
-        cluster.add(brokerTwo.relayArgs());
+        cluster.add(brokerOne.relayArgs("--chat.broker.relay.binding-linger=1s"));
+        cluster.add(brokerTwo.relayArgs("--chat.broker.relay.binding-linger=1s"));
     }
 
     @AfterAll
@@ -67,56 +67,90 @@ class ConsoleNamesTest {
     void theManagementApiNamesEachInstancesConnectionsQueuesAndBindings() throws Exception {
         Api one = cluster.api(0);
         Api two = cluster.api(1);
-        String idOne = instanceId(0);
-        String idTwo = instanceId(1);
         TestUser alice = one.newUser();
         TestUser bob = one.newUser();
         long chat = one.newChat(alice, bob);
-        String queueOfOne = "relay." + idOne + ".chat." + chat + ".";
+        long otherChat = one.newChat(alice, bob);
+        List<String> queues = new ArrayList<>();
         try (WsClient a = WsClient.open(one.wsUrl(chat), alice.access());
-                WsClient b = WsClient.open(two.wsUrl(chat), bob.access())) {
-            List<JsonNode> queues = new ArrayList<>();
-            for (String prefix : List.of(queueOfOne, "relay." + idTwo + ".chat." + chat + ".")) {
+                WsClient b = WsClient.open(two.wsUrl(chat), bob.access());
+                WsClient other = WsClient.open(one.wsUrl(otherChat), alice.access())) {
+            for (int instance = 0; instance < 2; instance++) {
+                String prefix = "relay." + instanceId(instance) + ".chats.";
                 JsonNode queue = await(() -> only(queuesNamed(prefix)), "one queue named " + prefix + "*");
-                assertThat(queue.get("name").asString()).matches(java.util.regex.Pattern.quote(prefix) + "[0-9a-z]{6}");
+                String name = queue.get("name").asString();
+                assertThat(name).matches(java.util.regex.Pattern.quote(prefix) + "[0-9a-z]{6}");
                 assertThat(queue.get("auto_delete").asBoolean()).as("auto-deleted").isTrue();
                 assertThat(queue.get("exclusive").asBoolean()).as("not exclusive").isFalse();
                 assertThat(queue.get("durable").asBoolean()).as("not durable").isFalse();
-                List<String> routingKeys = new ArrayList<>();
-                for (JsonNode binding : Rabbit.management("/queues/%2F/" + encode(queue.get("name").asString())
-                        + "/bindings")) {
-                    if ("amq.topic".equals(binding.get("source").asString())) {
-                        routingKeys.add(binding.get("routing_key").asString());
-                    }
-                }
-                assertThat(routingKeys).as("bound to the chat's routing key").containsExactly("chat." + chat);
-                queues.add(queue);
+                List<String> expected = instance == 0 ? List.of("chat." + chat, "chat." + otherChat)
+                        : List.of("chat." + chat);
+                assertThat(routingKeys(name)).as("bound to the routing key of each chat with a socket there")
+                        .containsExactlyInAnyOrderElementsOf(expected);
+                queues.add(name);
             }
 
             for (int instance = 0; instance < 2; instance++) {
                 Rabbit.User user = instance == 0 ? brokerOne : brokerTwo;
-                String queue = queues.get(instance).get("name").asString();
+                String queue = queues.get(instance);
                 List<String> connections = await(() -> {
-                    List<String> names = connectionsOf(user);
+                    List<String> names = connectionsOf(user, "STOMP");
                     return names.size() == 2 ? names : null;
                 }, "two STOMP connections of " + user.login());
                 String subscriber = await(() -> consumerConnection(queue), "a consumer of " + queue);
                 assertThat(connections).as("the subscriber is one of the instance's two connections")
                         .contains(subscriber);
+                List<String> bindings = await(() -> {
+                    List<String> names = connectionsOf(user, "AMQP");
+                    return names.size() == 1 ? names : null;
+                }, "one AMQP connection of " + user.login());
+                assertThat(await(() -> clientProvidedName(bindings.get(0)), "the AMQP connection's name"))
+                        .isEqualTo("chat relay bindings " + instanceId(instance));
                 String ownQueues = "relay." + instanceId(instance) + ".";
                 for (JsonNode consumer : Rabbit.management("/consumers")) {
                     String connection = consumer.path("channel_details").path("connection_name").asString();
-                    if (connections.contains(connection)) {
+                    if (connections.contains(connection) || bindings.contains(connection)) {
                         assertThat(connection).as("only the subscriber consumes").isEqualTo(subscriber);
                         assertThat(consumer.path("queue").path("name").asString()).startsWith(ownQueues);
                     }
                 }
-                System.out.printf("instance %s: user %s, subscriber %s, publisher %s, queue %s%n", instanceId(instance),
-                        user.login(), subscriber, connections.stream().filter(c -> !c.equals(subscriber)).findFirst()
-                                .orElseThrow(), queue);
+                System.out.printf("instance %s: user %s, subscriber %s, publisher %s, bindings %s, queue %s%n",
+                        instanceId(instance), user.login(), subscriber, connections.stream()
+                                .filter(c -> !c.equals(subscriber)).findFirst().orElseThrow(), bindings.get(0), queue);
+            }
+
+            // the other instance's copy comes through its queue (not only from the database's polling)
+            a.sendJson(Map.of("type", "message", "text", "through the instance's queue"));
+            JsonNode sent = a.nextOfType("message");
+            assertThat(b.nextOfType("message")).isEqualTo(sent);
+            await(() -> Rabbit.management("/queues/%2F/" + encode(queues.get(1))).path("message_stats")
+                    .path("deliver_get").asLong() >= 1 ? true : null, "the event delivered from " + queues.get(1));
+        }
+        // both chats' sockets are gone from the first instance; after the linger (1 s here) it
+        // keeps its queue, bound to nothing
+        await(() -> routingKeys(queues.get(0)).isEmpty() ? true : null, "the bindings gone after the linger");
+        assertThat(queuesNamed("relay." + instanceId(0) + ".chats.")).hasSize(1);
+    }
+
+    static List<String> routingKeys(String queue) {
+        List<String> routingKeys = new ArrayList<>();
+        for (JsonNode binding : Rabbit.management("/queues/%2F/" + encode(queue) + "/bindings")) {
+            if ("amq.topic".equals(binding.get("source").asString())) {
+                routingKeys.add(binding.get("routing_key").asString());
             }
         }
-        await(() -> queuesNamed(queueOfOne).isEmpty() ? true : null, "the queue gone with the chat's last socket");
+        return routingKeys;
+    }
+
+    /** The name an AMQP client gave its connection; null until the management API has it. */
+    static String clientProvidedName(String connection) {
+        for (JsonNode found : Rabbit.management("/connections")) {
+            if (connection.equals(found.path("name").asString())) {
+                String name = found.path("client_properties").path("connection_name").asString("");
+                return name.isEmpty() ? null : name;
+            }
+        }
+        return null;
     }
 
     @Test
@@ -178,11 +212,11 @@ class ConsoleNamesTest {
         return found;
     }
 
-    static List<String> connectionsOf(Rabbit.User user) {
+    static List<String> connectionsOf(Rabbit.User user, String protocol) {
         List<String> names = new ArrayList<>();
         for (JsonNode connection : Rabbit.management("/connections")) {
             if (user.login().equals(connection.path("user").asString())
-                    && connection.path("protocol").asString().startsWith("STOMP")) {
+                    && connection.path("protocol").asString().startsWith(protocol)) {
                 names.add(connection.get("name").asString());
             }
         }
