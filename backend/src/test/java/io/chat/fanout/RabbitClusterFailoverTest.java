@@ -58,9 +58,13 @@ class RabbitClusterFailoverTest {
         String a = rabbit.node(0).stompAddress();
         String b = rabbit.node(1).stompAddress();
         cluster = Instances.start(0);
-        cluster.add("--chat.broker.relay.addresses=" + a + "," + b, "--chat.broker.relay.poll-interval=1h",
+        String amqpA = rabbit.node(0).amqpAddress();
+        String amqpB = rabbit.node(1).amqpAddress();
+        cluster.add("--chat.broker.relay.addresses=" + a + "," + b,
+                "--chat.broker.relay.amqp-addresses=" + amqpA + "," + amqpB, "--chat.broker.relay.poll-interval=1h",
                 "--chat.limits.messages-per-minute=1000");
-        cluster.add("--chat.broker.relay.addresses=" + b + "," + a, "--chat.broker.relay.poll-interval=1h",
+        cluster.add("--chat.broker.relay.addresses=" + b + "," + a,
+                "--chat.broker.relay.amqp-addresses=" + amqpB + "," + amqpA, "--chat.broker.relay.poll-interval=1h",
                 "--chat.limits.messages-per-minute=1000");
     }
 
@@ -149,17 +153,23 @@ class RabbitClusterFailoverTest {
             System.out.printf("after the failover, an event crossed instances in %d ms%n",
                     Duration.ofNanos(System.nanoTime() - sent).toMillis());
 
-            String queues = "relay." + bus(0).origin() + ".chat." + chat + ".";
+            String current = bus(0).chatsQueue();
             JsonNode queue = ConsoleNamesTest.await(() -> {
                 for (JsonNode candidate : rabbit.management(rabbit.node(1), "/queues/%2F?columns=name,node")) {
-                    if (candidate.get("name").asString().startsWith(queues)) {
+                    if (candidate.get("name").asString().equals(current)) {
                         return candidate;
                     }
                 }
                 return null;
-            }, "the first instance's queue for the chat on chat-b");
-            assertThat(queue.get("node").asString()).as("resubscribed on the other node").isEqualTo(
+            }, "the first instance's queue " + current + " on chat-b");
+            assertThat(queue.get("node").asString()).as("declared again on the other node").isEqualTo(
                     "chat-b@localhost");
+            List<String> routingKeys = new ArrayList<>();
+            for (JsonNode binding : rabbit.management(rabbit.node(1), "/queues/%2F/" + ConsoleNamesTest.encode(
+                    current) + "/bindings")) {
+                routingKeys.add(binding.get("routing_key").asString());
+            }
+            assertThat(routingKeys).as("bound to the chat again").contains("chat." + chat);
         } finally {
             senders.shutdownNow();
             clients.forEach(WsClient::close);

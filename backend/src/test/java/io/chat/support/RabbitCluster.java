@@ -49,6 +49,11 @@ public final class RabbitCluster implements AutoCloseable {
         public String stompAddress() {
             return "127.0.0.1:" + stompPort;
         }
+
+        /** The node's AMQP listener, as {@code chat.broker.relay.amqp-addresses} lists it. */
+        public String amqpAddress() {
+            return "127.0.0.1:" + amqpPort;
+        }
     }
 
     private final Path base;
