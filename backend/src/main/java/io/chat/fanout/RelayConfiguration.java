@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +15,9 @@ import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.scheduling.TaskScheduler;
 
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 
 import io.chat.system.ClusterSettings;
 
@@ -21,6 +25,8 @@ import io.chat.system.ClusterSettings;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "chat.broker.mode", havingValue = "relay")
 class RelayConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayConfiguration.class);
 
     /** STOMP heartbeats both ways: a dead broker or network is noticed within about two periods. */
     private static final long[] HEARTBEAT_MILLIS = {10_000, 10_000};
@@ -69,6 +75,13 @@ class RelayConfiguration {
         factory.setVirtualHost(relay.virtualHost());
         factory.setRequestedHeartbeat((int) (HEARTBEAT_MILLIS[0] / 1000));
         factory.setConnectionTimeout(AMQP_CONNECT_TIMEOUT_MILLIS);
+        // a lost connection is reported once, by RelayState's broker.relay_down, not again by the client
+        factory.setExceptionHandler(new ForgivingExceptionHandler() {
+            @Override
+            public void handleUnexpectedConnectionDriverException(Connection connection, Throwable failure) {
+                log.debug("broker.bindings_connection_failed: {}", failure.toString());
+            }
+        });
         return factory;
     }
 

@@ -42,6 +42,51 @@ class RelayHealingTest {
     }
 
     @Test
+    void aBindingsConnectionClosedByTheBrokerIsReopenedWithEveryChatBoundToANewQueue() throws Exception {
+        Api one = cluster.api(0);
+        Api two = cluster.api(1);
+        TestUser alice = one.newUser();
+        TestUser bob = one.newUser();
+        long chat = one.newChat(alice, bob);
+        StompRelayChatEventBus second = cluster.context(1).getBean(StompRelayChatEventBus.class);
+        try (WsClient a = WsClient.open(one.wsUrl(chat), alice.access());
+                WsClient b = WsClient.open(two.wsUrl(chat), bob.access())) {
+            a.sendJson(Map.of("type", "message", "text", "before"));
+            assertThat(b.next()).isEqualTo(a.next());
+            String before = second.chatsQueue();
+
+            assertThat(broker.closeConnections("AMQP", 2)).isEqualTo(2);
+            // sent while the second instance rebuilds: it reads it from the database once bound again
+            long during = one.post("/api/chats/" + chat + "/messages/", alice.access(),
+                    Api.json(Map.of("text", "during"))).json().get("id").asLong();
+            assertThat(a.nextOfType("message").get("data").get("id").asLong()).isEqualTo(during);
+            long deadline = System.nanoTime() + BrokerFaultTest.HEALING.toNanos();
+            while (!(second.isConnected() && !before.equals(second.chatsQueue()))) {
+                assertThat(System.nanoTime()).as("bound again on a new queue within " + BrokerFaultTest.HEALING)
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            JsonNode caughtUp = b.nextOfType("message");
+            assertThat(caughtUp.get("data").get("id").asLong()).isEqualTo(during);
+
+            a.sendJson(Map.of("type", "message", "text", "after"));
+            JsonNode after = a.nextOfType("message");
+            assertThat(b.poll(Duration.ofSeconds(2))).as("live through the new queue").isEqualTo(after);
+            assertThat(after.get("seq").asLong()).isEqualTo(caughtUp.get("seq").asLong() + 1);
+            b.expectSilence(Duration.ofMillis(500));
+        }
+
+        // a chat opened after the rebuild is bound to the new queue at once
+        long newChat = one.newChat(alice, bob);
+        try (WsClient a = WsClient.open(one.wsUrl(newChat), alice.access());
+                WsClient b = WsClient.open(two.wsUrl(newChat), bob.access())) {
+            a.sendJson(Map.of("type", "message", "text", "in a new chat"));
+            JsonNode sent = a.nextOfType("message");
+            assertThat(b.poll(Duration.ofSeconds(2))).as("live in a chat bound after the rebuild").isEqualTo(sent);
+        }
+    }
+
+    @Test
     void connectionsClosedByTheBrokerAreReopenedWithTheirSubscriptions() throws Exception {
         Api one = cluster.api(0);
         Api two = cluster.api(1);

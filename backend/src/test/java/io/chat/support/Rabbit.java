@@ -91,12 +91,21 @@ public final class Rabbit {
          * @return how many were closed
          */
         public int closeStompConnections() throws IOException, InterruptedException {
-            int expected = stompConnections();
+            return closeConnections("STOMP", stompConnections());
+        }
+
+        /**
+         * Closes this user's connections of the protocol (e.g. {@code AMQP}) from the broker's side
+         * once the management API lists as many as expected.
+         *
+         * @return how many were closed
+         */
+        public int closeConnections(String protocol, int expected) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            List<String> names = managementConnections();
+            List<String> names = managementConnections(protocol);
             while (names.size() < expected && System.nanoTime() < deadline) {
                 Thread.sleep(250);
-                names = managementConnections();
+                names = managementConnections(protocol);
             }
             for (String name : names) {
                 String path = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
@@ -107,13 +116,13 @@ public final class Rabbit {
             return names.size();
         }
 
-        private List<String> managementConnections() throws IOException, InterruptedException {
+        private List<String> managementConnections(String protocol) throws IOException, InterruptedException {
             JsonNode connections = Api.parse(HTTP.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/connections"))
                     .header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString()).body());
             List<String> names = new ArrayList<>();
             for (JsonNode connection : connections) {
                 if (login.equals(connection.path("user").asString())
-                        && connection.path("protocol").asString().startsWith("STOMP")) {
+                        && connection.path("protocol").asString().startsWith(protocol)) {
                     names.add(connection.get("name").asString());
                 }
             }
