@@ -92,6 +92,8 @@ if [[ "$scenario" == storm ]]; then
     extra=(--victim-pid "${pids[$((instances - 1))]}")
 elif ((instances == 1)); then
     extra=(--server-pid "${pids[0]}")
+elif [[ "$scenario" == connect || "$scenario" == hold ]]; then
+    extra=(--cpu-pids "$(IFS=,; echo "${pids[*]}")") # CPU per open summed over every instance
 fi
 if [[ -n "${WARMUP:-}" ]]; then
     # the same scenario once before, figures dropped: the servers' JIT compilers settle first

@@ -85,13 +85,13 @@ final class ConnectRun {
         ServerMemory before = ServerMemory.read(api, options.serverPid());
 
         Progress.phase(options.scenario(), "opening " + total + " sockets, at most " + options.concurrency() + " at once");
-        double serverCpuBefore = ProcessCpu.seconds(options.serverPid());
+        double serverCpuBefore = serverCpuSeconds();
         double toolCpuBefore = ProcessCpu.ownSeconds();
         long start = System.nanoTime();
         List<LoadClient> clients = openAll(total, timed, openMicros, failures);
         double seconds = (System.nanoTime() - start) / 1e9;
         long opened = openMicros.getTotalCount();
-        double serverCpu = ProcessCpu.seconds(options.serverPid()) - serverCpuBefore;
+        double serverCpu = serverCpuSeconds() - serverCpuBefore;
         double toolCpu = ProcessCpu.ownSeconds() - toolCpuBefore;
 
         boolean hold = options.scenario().equals("hold");
@@ -233,5 +233,17 @@ final class ConnectRun {
             }
             return Double.NaN;
         }
+    }
+
+    /** CPU seconds of the servers measured: every one of {@code --cpu-pids}, or else {@code --server-pid}. */
+    private double serverCpuSeconds() {
+        if (options.cpuPids().isEmpty()) {
+            return ProcessCpu.seconds(options.serverPid());
+        }
+        double total = 0;
+        for (long pid : options.cpuPids()) {
+            total += ProcessCpu.seconds(pid);
+        }
+        return total;
     }
 }

@@ -41,11 +41,13 @@ import java.util.Map;
  * @param sharedUsers connect, hold: users shared by all sockets (the warm-up's too), every chat holding
  *        all of them, so that the server's verified-token cache answers almost every open; 0 (the
  *        default): a user and a token of its own per socket, see {@link SocketPlan}
+ * @param cpuPids connect, hold: the processes whose CPU per open is reported (every relay instance);
+ *        empty: {@code serverPid}'s
  */
 record Options(String scenario, List<URI> urls, int members, int senders, double rate, List<Double> rates,
         Duration duration, Duration drain, Duration readBack, int chats, int chatSize, int connections,
         int concurrency, int warmup, long serverPid, int slow, int textBytes, boolean offerCompression,
-        int sources, Duration hold, int sharedUsers) {
+        int sources, Duration hold, int sharedUsers, List<Long> cpuPids) {
 
     static final List<String> SCENARIOS = List.of("fanout", "rooms", "hot-chat", "slow-consumer", "connect", "hold");
     /** connect's cap: it times opens, and more would only time the tool. */
@@ -108,6 +110,8 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                                    sockets over (default: one per %d sockets)
               --hold SECONDS       hold: how long the sockets stay open before the reading (default 10)
               --server-pid PID     optional: server process on this machine (GC before heap readings, RSS)
+              --cpu-pids PID,...   connect, hold: processes whose CPU per open is reported (default:
+                                   --server-pid's), e.g. every relay instance
               --slow N             slow-consumer: members that stop reading, never senders (default 5;
                                    0 is the baseline); fewer than --members minus --senders
               --text-bytes N       fanout, rooms, hot-chat, slow-consumer: pad each message's text to
@@ -194,7 +198,8 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                 read.choice("compression", "offer", List.of("offer", "none")).equals("offer"),
                 read.integer("sources", (connections + SOCKETS_PER_SOURCE - 1) / SOCKETS_PER_SOURCE, 1, 254),
                 read.seconds("hold", 10),
-                read.integer("shared-users", 0, 1, 10_000));
+                read.integer("shared-users", 0, 1, 10_000),
+                read.pids("cpu-pids"));
         read.rejectUnknown();
         if (options.senders() > options.members()) {
             throw new InvalidOptions("--senders (" + options.senders() + ") cannot exceed --members ("
@@ -286,6 +291,26 @@ record Options(String scenario, List<URI> urls, int members, int senders, double
                 throw new InvalidOptions(what + " must be a positive number, got " + raw);
             }
             return value;
+        }
+
+        /** A comma-separated list of process ids; empty when not given. */
+        List<Long> pids(String name) {
+            String raw = take(name);
+            if (raw == null) {
+                return List.of();
+            }
+            List<Long> pids = new ArrayList<>();
+            for (String part : raw.split(",", -1)) {
+                try {
+                    pids.add(Long.parseLong(part.trim()));
+                } catch (NumberFormatException notANumber) {
+                    throw new InvalidOptions("each of --" + name + " must be a process id, got '" + part + "'");
+                }
+                if (pids.get(pids.size() - 1) <= 0) {
+                    throw new InvalidOptions("each of --" + name + " must be a positive process id, got " + part);
+                }
+            }
+            return List.copyOf(pids);
         }
 
         Duration seconds(String name, int fallback) {

@@ -172,6 +172,17 @@ class OptionsTest {
     }
 
     @Test
+    void cpuPidsListTheProcessesWhoseCpuPerOpenIsReported() {
+        assertThat(Options.parse("connect").cpuPids()).isEmpty();
+        assertThat(Options.parse("connect", "--cpu-pids", "12, 34").cpuPids()).containsExactly(12L, 34L);
+        assertThatThrownBy(() -> Options.parse("connect", "--cpu-pids", "12,x"))
+                .hasMessage("each of --cpu-pids must be a process id, got 'x'");
+        assertThatThrownBy(() -> Options.parse("connect", "--cpu-pids", "0"))
+                .hasMessage("each of --cpu-pids must be a positive process id, got 0");
+        assertThat(Options.USAGE).contains("--cpu-pids PID,...");
+    }
+
+    @Test
     void theUsageNamesEveryScenarioAndOption() {
         assertThat(Options.USAGE).contains("hot-chat", "--rates", "--read-back", "2 s pause");
         assertThat(Options.USAGE).contains("slow-consumer", "--slow N", "--text-bytes N", "at most 3800",
