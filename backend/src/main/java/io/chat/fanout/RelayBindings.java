@@ -102,7 +102,8 @@ final class RelayBindings {
     private StompSession session;
     private BrokerSettings.Address sessionNode;
     private StompSession.Subscription consuming;
-    private String queue;
+    /** Written on the worker thread; read by health and tests. */
+    private volatile String queue;
     private Set<Long> bound = new HashSet<>();
     /** Chats whose last local session left, with when: unbound once they have lingered long enough. */
     private final Map<Long, Long> released = new HashMap<>();
