@@ -26,6 +26,8 @@ prefix="bench$$"
 pids=()
 
 stop_servers() {
+    # the broker's CPU sampler too: a run that fails before its report would leave it sampling
+    [[ -z "${sampler:-}" ]] || kill "$sampler" 2>/dev/null || true
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
