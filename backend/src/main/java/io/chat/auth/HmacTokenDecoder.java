@@ -71,12 +71,16 @@ final class HmacTokenDecoder implements JwtDecoder {
 
     @Override
     public Jwt decode(String token) {
+        return decode(token, header(token));
+    }
+
+    /** @param header the token's header, already read with {@link #header(String)} */
+    Jwt decode(String token, Map<String, Object> header) {
         int first = token.indexOf('.');
         int second = first < 0 ? -1 : token.indexOf('.', first + 1);
         if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
             throw new BadJwtException("Malformed token");
         }
-        Map<String, Object> header = object(token.substring(0, first));
         if (!ALGORITHM.equals(header.get("alg"))) {
             throw new BadJwtException("Unsupported token algorithm");
         }

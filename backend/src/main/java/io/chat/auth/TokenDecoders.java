@@ -2,6 +2,7 @@ package io.chat.auth;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -35,11 +36,12 @@ class TokenDecoders {
      */
     @Bean
     JwtDecoder accessTokenDecoder(SigningKey key, JwtSettings settings) {
-        JwtDecoder hmac = new HmacTokenDecoder(key.key(), TokenClaims.ACCESS, Clock.systemUTC());
+        HmacTokenDecoder hmac = new HmacTokenDecoder(key.key(), TokenClaims.ACCESS, Clock.systemUTC());
         JwtDecoder external = settings.jwkSetUri() == null ? null : externalDecoder(settings);
         JwtDecoder byAlgorithm = token -> {
-            if (isHmac(token)) {
-                return hmac.decode(token);
+            Map<String, Object> header = HmacTokenDecoder.header(token); // read once, for both steps
+            if (isHmac(header)) {
+                return hmac.decode(token, header);
             }
             if (external != null) {
                 return external.decode(token);
@@ -62,7 +64,11 @@ class TokenDecoders {
 
     /** Reads the header only: the decoder that follows verifies the rest. */
     static boolean isHmac(String token) {
-        return HmacTokenDecoder.header(token).get("alg") instanceof String algorithm && algorithm.startsWith("HS");
+        return isHmac(HmacTokenDecoder.header(token));
+    }
+
+    private static boolean isHmac(Map<String, Object> header) {
+        return header.get("alg") instanceof String algorithm && algorithm.startsWith("HS");
     }
 
     private static JwtDecoder externalDecoder(JwtSettings settings) {

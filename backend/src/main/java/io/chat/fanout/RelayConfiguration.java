@@ -31,6 +31,7 @@ class RelayConfiguration {
     /** STOMP heartbeats both ways: a dead broker or network is noticed within about two periods. */
     private static final long[] HEARTBEAT_MILLIS = {10_000, 10_000};
     private static final int AMQP_CONNECT_TIMEOUT_MILLIS = 5_000;
+    private static final int AMQP_CALL_TIMEOUT_MILLIS = 10_000;
 
     /** One STOMP client per node; a client opens its threads only once a link uses its node. */
     @Bean(destroyMethod = "shutdown")
@@ -75,6 +76,8 @@ class RelayConfiguration {
         factory.setVirtualHost(relay.virtualHost());
         factory.setRequestedHeartbeat((int) (HEARTBEAT_MILLIS[0] / 1000));
         factory.setConnectionTimeout(AMQP_CONNECT_TIMEOUT_MILLIS);
+        // a broker that stops answering must not hold the bindings' thread for the client's default 10 min
+        factory.setChannelRpcTimeout(AMQP_CALL_TIMEOUT_MILLIS);
         // a lost connection is reported once, by RelayState's broker.relay_down, not again by the client
         factory.setExceptionHandler(new ForgivingExceptionHandler() {
             @Override
